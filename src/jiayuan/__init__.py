@@ -1,0 +1,1 @@
+"""Jiayuan (家园): a property-service management system."""

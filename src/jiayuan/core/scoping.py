@@ -1,0 +1,107 @@
+"""Project scoping: who may see which rows. Fails closed — no membership, no rows.
+
+Core sits below ``org`` in the layering, so memberships and projects are looked up through the app
+registry rather than imported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db import models
+
+from jiayuan.core.roles import COMPANY_ROLES, ROLE_PERMS
+
+_CACHE_ATTR = "_jiayuan_scope"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user's memberships grant: project ids per role, and companies seen whole."""
+
+    superuser: bool = False
+    company_ids: frozenset[int] = frozenset()
+    # project id -> roles held there (company roles are expanded onto every project of the company)
+    roles_by_project: dict[int, frozenset[str]] = field(default_factory=dict)
+    company_roles: frozenset[str] = frozenset()
+
+    @property
+    def project_ids(self) -> frozenset[int]:
+        return frozenset(self.roles_by_project)
+
+    @property
+    def is_staff_member(self) -> bool:
+        return self.superuser or bool(self.roles_by_project) or bool(self.company_roles)
+
+    def roles_in(self, project_id: int | None) -> frozenset[str]:
+        if project_id is None:
+            return self.company_roles
+        return self.roles_by_project.get(project_id, frozenset())
+
+    def perms_in(self, project_id: int | None) -> frozenset[str]:
+        perms: set[str] = set()
+        for role in self.roles_in(project_id):
+            perms |= ROLE_PERMS.get(role, frozenset())
+        return frozenset(perms)
+
+
+def scope_of(user) -> Scope:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Scope()
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    Membership = apps.get_model("org", "Membership")
+    Project = apps.get_model("org", "Project")
+    roles: dict[int, set[str]] = {}
+    company_roles: set[str] = set()
+    company_ids: set[int] = set()
+    for m in Membership.objects.filter(user=user, active=True).values("project_id", "company_id", "role"):
+        if m["project_id"] is None and m["role"] in COMPANY_ROLES:
+            company_roles.add(m["role"])
+            company_ids.add(m["company_id"])
+        elif m["project_id"] is not None:
+            roles.setdefault(m["project_id"], set()).add(m["role"])
+    if user.is_superuser:
+        company_roles.add("company_admin")
+        company_ids |= set(apps.get_model("org", "Company").objects.values_list("id", flat=True))
+    if company_ids:
+        for pid in Project.objects.filter(company_id__in=company_ids).values_list("id", flat=True):
+            roles.setdefault(pid, set()).update(company_roles)
+    scope = Scope(
+        superuser=user.is_superuser,
+        company_ids=frozenset(company_ids),
+        roles_by_project={pid: frozenset(r) for pid, r in roles.items()},
+        company_roles=frozenset(company_roles),
+    )
+    setattr(user, _CACHE_ATTR, scope)
+    return scope
+
+
+def forget_scope(user) -> None:
+    """Drop the cached scope (after memberships change within one request or test)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def has_perm(user, perm: str, project_id: int | None) -> bool:
+    return perm in scope_of(user).perms_in(project_id)
+
+
+class ScopedQuerySet(models.QuerySet):
+    """``Model.objects.visible_to(user)`` is the only way pages, API and exports read business rows."""
+
+    def visible_to(self, user) -> ScopedQuerySet:
+        scope = scope_of(user)
+        condition = models.Q(pk__in=[])
+        if scope.project_ids:
+            condition |= models.Q(project_id__in=scope.project_ids)
+        owner_q = getattr(self.model, "owner_q", None)
+        if owner_q is not None and user is not None and getattr(user, "is_authenticated", False):
+            owned = self.model._base_manager.filter(owner_q(user)).values("pk")
+            condition |= models.Q(pk__in=owned)
+        return self.filter(condition)
+
+    def in_project(self, project_id: int) -> ScopedQuerySet:
+        return self.filter(project_id=project_id)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EstateConfig(AppConfig):
+    name = "jiayuan.estate"
+    verbose_name = "房产"

@@ -1,0 +1,17 @@
+"""Settings for the test suite: the production settings with test-only conveniences."""
+
+import os
+import tempfile
+
+os.environ.setdefault("JIAYUAN_ALLOW_INSECURE_KEY", "1")
+os.environ.setdefault("JIAYUAN_MANIFEST_STATIC", "0")
+
+from jiayuan.settings import *  # noqa: E402,F403
+from jiayuan.settings import DATABASES  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = tempfile.mkdtemp(prefix="jiayuan-media-")
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+CELERY_TASK_ALWAYS_EAGER = True
+DATABASES["default"]["CONN_MAX_AGE"] = 0
