@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from jiayuan.core.views import home as placeholder
 
@@ -10,5 +10,5 @@ urlpatterns = [
     path("parties/", placeholder, name="parties"),
     path("parking/", placeholder, name="parking"),
     path("shops/", placeholder, name="shops"),
-    path("import/", placeholder, name="import"),
+    path("", include("jiayuan.estate.import_urls")),
 ]
