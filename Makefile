@@ -7,7 +7,7 @@ PORT ?= 8000
 export PIP_CONSTRAINT := $(CURDIR)/build-constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install demo test lint format bench clean-demo
+.PHONY: install demo test lint format bench clean-demo messages
 
 $(BIN)/activate:
 	$(PY) -m venv $(VENV)
@@ -40,3 +40,8 @@ bench: install
 
 clean-demo:
 	rm -f var/jiayuan.sqlite3
+
+# Refresh the English catalogue (Chinese is the source language, docs/decisions/0002).
+messages: install
+	cd src/jiayuan && DEBUG=1 ../../$(BIN)/jiayuan makemessages -l en --no-obsolete --ignore 'settings*'
+	cd src/jiayuan && DEBUG=1 ../../$(BIN)/jiayuan compilemessages -l en

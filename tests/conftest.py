@@ -11,6 +11,9 @@ from types import SimpleNamespace
 import pytest
 from django.test import Client
 
+# Import the URLconf (and so every API schema) before any test freezes the clock: pydantic refuses to
+# build schemas against freezegun's fake date class.
+import jiayuan.urls  # noqa: F401
 from jiayuan.core.roles import Role
 from jiayuan.estate.models import Occupancy
 from tests.factories import (
@@ -91,3 +94,13 @@ def login(user) -> Client:
 def as_user():
     """``as_user(world.clerk)`` gives a logged-in test client."""
     return login
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache():
+    """The working-day calendar is cached per process; a rolled-back test must not leak its days."""
+    from jiayuan.core import worktime
+
+    worktime.clear_cache()
+    yield
+    worktime.clear_cache()

@@ -11,6 +11,7 @@ from jiayuan.settings import DATABASES  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="jiayuan-media-")
+STATIC_ROOT = tempfile.mkdtemp(prefix="jiayuan-static-")
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 CELERY_TASK_ALWAYS_EAGER = True

@@ -8,6 +8,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from jiayuan.core.errors import DomainError
+from jiayuan.core.scoping import scope_of
 from jiayuan.core.tokens import user_for_token
 
 
@@ -38,6 +39,19 @@ class SessionAuth(APIKeyCookie):
         if user is not None and user.is_authenticated:
             return user
         return None
+
+
+class RoleOut(Schema):
+    project: int | None
+    role: str
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    name: str
+    is_staff_member: bool
+    roles: list[RoleOut]
 
 
 # Responses every authenticated endpoint may give; endpoints add 404/409/422 as they need.
@@ -88,5 +102,17 @@ def build_api() -> NinjaAPI:
         return api.create_response(
             request, {"code": "http_error", "message": str(exc), "field": None}, status=exc.status_code
         )
+
+    @api.get("/me", response={200: MeOut, 401: ErrorOut}, tags=["core"], summary="当前用户与角色")
+    def me(request):
+        scope = scope_of(request.auth)
+        roles = [RoleOut(project=None, role=r) for r in sorted(scope.company_roles)]
+        if not scope.company_roles:
+            roles += [
+                RoleOut(project=pid, role=r) for pid, rs in sorted(scope.roles_by_project.items()) for r in sorted(rs)
+            ]
+        user = request.auth
+        return MeOut(id=user.pk, username=user.username, name=user.get_full_name() or user.username,
+                     is_staff_member=scope.is_staff_member, roles=roles)
 
     return api

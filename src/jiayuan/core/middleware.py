@@ -29,3 +29,17 @@ class CurrentProjectMiddleware:
     def __call__(self, request):
         request.project = SimpleLazyObject(lambda: current_project(request))
         return self.get_response(request)
+
+
+class ChineseFirstMiddleware:
+    """zh-Hans unless the user chose otherwise (the language cookie set by the 中文/English switch).
+
+    Django would follow the browser's Accept-Language; staff computers and phones here often report
+    English while their users read Chinese, so the header is ignored (docs/decisions/0002)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

@@ -7,6 +7,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from jiayuan.core.scoping import ScopedQuerySet
 
@@ -112,12 +113,18 @@ class ApiToken(models.Model):
 
 class CalendarDay(models.Model):
     """A day whose working status differs from Monday–Friday: a statutory holiday on a weekday, or an
-    adjusted weekend working day (调休上班). Seeded from ``chinese-calendar``; admins add later years."""
+    adjusted weekend working day (调休上班). Seeded from ``chinese-calendar``; admins add later years.
 
-    date = models.DateField(unique=True)
-    is_working = models.BooleanField()
-    name = models.CharField(max_length=40, blank=True)
-    source = models.CharField(max_length=16, default="chinese-calendar")
+    Weekend days inside a holiday period are kept too (they change nothing in the arithmetic) so the
+    calendar page shows whole periods as the State Council publishes them. Deadlines read these rows
+    through ``jiayuan.core.worktime`` only."""
+
+    date = models.DateField(_("日期"), unique=True)
+    is_working = models.BooleanField(_("上班"))
+    name = models.CharField(_("名称"), max_length=40, blank=True)
+    source = models.CharField(_("来源"), max_length=16, default="chinese-calendar")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["date"]

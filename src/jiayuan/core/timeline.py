@@ -19,9 +19,12 @@ def timeline_append(
     note: str = "",
     data: dict | None = None,
     at=None,
+    project_id: int | None = None,
 ) -> TimelineEntry:
+    """``project_id`` is taken from ``obj``; pass it for rows without a project of their own (a company
+    standard overridden for one project)."""
     return TimelineEntry.objects.create(
-        project_id=getattr(obj, "project_id", None),
+        project_id=project_id if project_id is not None else getattr(obj, "project_id", None),
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
         object_id=obj.pk,
         at=at or timezone.now(),

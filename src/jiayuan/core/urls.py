@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from jiayuan.core import views
+from jiayuan.core import calendar_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,6 +11,10 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("profile/tokens/", views.token_create_view, name="token_create"),
     path("profile/tokens/<int:token_id>/revoke/", views.token_revoke_view, name="token_revoke"),
+    path("messages/", views.message_list, name="messages"),
+    path("messages/read-all/", views.message_read_all, name="messages_read_all"),
+    path("messages/<int:message_id>/read/", views.message_read, name="message_read"),
     path("healthz", views.healthz, name="healthz"),
-    path("settings/calendar/", views.home, name="calendar"),
+    path("settings/calendar/", calendar_views.calendar_list, name="calendar"),
+    path("settings/calendar/<int:pk>/remove/", calendar_views.calendar_remove, name="calendar_remove"),
 ]

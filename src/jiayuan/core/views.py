@@ -1,24 +1,53 @@
-"""Shell pages: home, project switcher, profile with API tokens, health check."""
+"""Shell pages: home (工作台), project switcher, profile with API tokens, messages, health check."""
 
+from django import forms
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from jiayuan.core.dashboard import home_facts
+from jiayuan.core.inbox import inbox_for, inbox_mark_all_read, message_mark_read
 from jiayuan.core.middleware import SESSION_KEY
 from jiayuan.core.models import ApiToken
+from jiayuan.core.navigation import nav_for
 from jiayuan.core.scoping import scope_of
 from jiayuan.core.tokens import token_create, token_revoke
+
+NEW_TOKEN_SESSION_KEY = "jiayuan_new_token"
+
+
+def _safe_next(request, fallback: str) -> str:
+    nxt = request.POST.get("next") or request.GET.get("next") or ""
+    if nxt and url_has_allowed_host_and_scheme(
+        nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return nxt
+    return fallback
 
 
 @login_required
 def home(request):
     if not scope_of(request.user).is_staff_member:
+        # Owners (no staff membership) live in the H5 portal.
         return redirect("portal:home")
-    return render(request, "core/home.html")
+    project = request.project if request.project else None
+    return render(
+        request,
+        "core/home.html",
+        {
+            "project": project,
+            "facts": home_facts(request.user, project),
+            "modules": nav_for(request.user, project),
+        },
+    )
 
 
 @login_required
@@ -29,41 +58,101 @@ def switch_project(request):
     except ValueError:
         project_id = None
     if project_id not in scope_of(request.user).project_ids:
-        messages.error(request, "无权切换到该项目")
+        messages.error(request, _("无权切换到该项目"))
     else:
         request.session[SESSION_KEY] = project_id
-    nxt = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
-        nxt = "/"
-    return redirect(nxt)
+    return redirect(_safe_next(request, "/"))
+
+
+# --- profile and API tokens ---------------------------------------------------------------------------
+
+
+class TokenCreateForm(forms.Form):
+    name = forms.CharField(
+        label=gettext_lazy("令牌名称"),
+        max_length=60,
+        required=False,
+        help_text=gettext_lazy("用于区分不同用途,例如“报表脚本”。"),
+    )
+
+
+def _profile_context(request, form=None):
+    Membership = apps.get_model("org", "Membership")
+    memberships = (
+        Membership.objects.filter(user=request.user, active=True)
+        .select_related("company", "project", "department")
+        .order_by("project_id", "role")
+    )
+    tokens = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True).order_by("-created_at")
+    return {
+        "memberships": memberships,
+        "tokens": tokens,
+        "form": form or TokenCreateForm(),
+        "new_token": request.session.pop(NEW_TOKEN_SESSION_KEY, None),
+        "api_base": request.build_absolute_uri("/api/v1/"),
+    }
 
 
 @login_required
 def profile(request):
-    tokens = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True)
-    return render(
-        request, "core/profile.html", {"tokens": tokens, "new_token": request.session.pop("new_token", None)}
-    )
+    return render(request, "core/profile.html", _profile_context(request))
 
 
 @login_required
 @require_POST
 def token_create_view(request):
-    name = (request.POST.get("name") or "API").strip()[:60]
-    _, raw = token_create(request.user, name=name)
-    # Shown once on the next page, never stored in the clear.
-    request.session["new_token"] = raw
-    messages.success(request, "已创建令牌,请立即复制保存:离开此页后将无法再次查看。")
+    form = TokenCreateForm(request.POST)
+    if not form.is_valid():
+        return render(request, "core/profile.html", _profile_context(request, form), status=422)
+    _token, raw = token_create(request.user, name=form.cleaned_data["name"].strip() or "API")
+    # Shown once on the next page (then popped from the session); the database keeps only its digest.
+    request.session[NEW_TOKEN_SESSION_KEY] = raw
     return redirect("profile")
 
 
 @login_required
 @require_POST
 def token_revoke_view(request, token_id: int):
-    token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
+    token = get_object_or_404(ApiToken, pk=token_id, user=request.user, revoked_at__isnull=True)
     token_revoke(token)
-    messages.success(request, "令牌已吊销")
+    messages.success(request, _("令牌“%(name)s”已吊销,使用它的程序将无法再访问 API。") % {"name": token.name})
     return redirect("profile")
+
+
+# --- messages (the bell) ------------------------------------------------------------------------------
+
+
+@login_required
+def message_list(request):
+    if not scope_of(request.user).is_staff_member:
+        return redirect("portal:messages")
+    unread_only = request.GET.get("filter") == "unread"
+    page = Paginator(inbox_for(request.user, unread_only=unread_only), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/messages.html",
+        {"page": page, "unread_only": unread_only, "all_count": inbox_for(request.user).count()},
+    )
+
+
+@login_required
+@require_POST
+def message_read(request, message_id: int):
+    message = get_object_or_404(inbox_for(request.user), pk=message_id)
+    message_mark_read(message, actor=request.user)
+    if request.POST.get("open") and message.link:
+        link_ok = url_has_allowed_host_and_scheme(message.link, allowed_hosts={request.get_host()})
+        if link_ok:
+            return redirect(message.link)
+    return redirect(_safe_next(request, "messages"))
+
+
+@login_required
+@require_POST
+def message_read_all(request):
+    n = inbox_mark_all_read(actor=request.user)
+    messages.success(request, _("已将 %(n)s 条消息标为已读") % {"n": n})
+    return redirect(_safe_next(request, "messages"))
 
 
 def healthz(request):

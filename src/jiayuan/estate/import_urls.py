@@ -2,8 +2,10 @@
 
 from django.urls import path
 
-from jiayuan.core.views import home as placeholder
+from jiayuan.estate import views_import
 
 urlpatterns = [
-    path("import/", placeholder, name="import"),
+    path("import/", views_import.import_page, name="import"),
+    path("import/template.xlsx", views_import.import_template, name="import_template"),
+    path("export.xlsx", views_import.export, name="export"),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -141,6 +143,16 @@ class Membership(models.Model):
         return f"{self.user} · {self.get_role_display()} · {self.project or '公司'}"
 
 
+# A certificate is flagged orange this many days before it expires (R1.3).
+EXPIRY_WARNING_DAYS = 30
+
+
+class CertificateStatus(models.TextChoices):
+    EXPIRED = "expired", _("已过期")
+    EXPIRING = "expiring", _("即将到期")
+    VALID = "valid", _("有效")
+
+
 class Certificate(ProjectScoped):
     """A certificate held by a staff member (持证上岗, R1.3)."""
 
@@ -173,6 +185,19 @@ class Certificate(ProjectScoped):
         ordering = ["expires_on"]
         verbose_name = _("证书")
         verbose_name_plural = _("证书")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}".strip()
+
+    def status_on(self, today: date) -> str:
+        """``expired``, ``expiring`` (within EXPIRY_WARNING_DAYS) or ``valid``; no expiry date = valid."""
+        if self.expires_on is None:
+            return CertificateStatus.VALID
+        if self.expires_on < today:
+            return CertificateStatus.EXPIRED
+        if self.expires_on <= today + timedelta(days=EXPIRY_WARNING_DAYS):
+            return CertificateStatus.EXPIRING
+        return CertificateStatus.VALID
 
 
 class Training(ProjectScoped):

@@ -1,8 +1,12 @@
 from django.urls import path
 
-from jiayuan.core.views import home as placeholder
+from jiayuan.portal import views
 
 app_name = "portal"
 urlpatterns = [
-    path("", placeholder, name="home"),
+    path("", views.home, name="home"),
+    path("repair/", views.coming_soon, {"tab": "repair"}, name="repair"),
+    path("pay/", views.coming_soon, {"tab": "pay"}, name="pay"),
+    path("me/", views.me, name="me"),
+    path("messages/", views.messages_page, name="messages"),
 ]

@@ -14,6 +14,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jiayuan.core.roles import Perm
+from jiayuan.core.scoping import scope_of
+
 
 class Kind(models.TextChoices):
     DEADLINE = "deadline", _("时限")
@@ -60,6 +63,32 @@ class Comparator(models.TextChoices):
     EQ = "eq", "="
 
 
+class StandardQuerySet(models.QuerySet):
+    def visible_to(self, user) -> StandardQuerySet:
+        """The catalogue is company-wide: every staff member who may read standards sees all of it;
+        anyone else (owners, users without a membership) sees nothing."""
+        scope = scope_of(user)
+        perms = set(scope.perms_in(None))
+        for project_id in scope.project_ids:
+            perms |= scope.perms_in(project_id)
+        return self.all() if Perm.VIEW_STANDARDS in perms else self.none()
+
+
+class StandardVersionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> StandardVersionQuerySet:
+        """Company defaults and the overrides of the projects the user may read standards in."""
+        scope = scope_of(user)
+        project_ids = [pid for pid in scope.project_ids if Perm.VIEW_STANDARDS in scope.perms_in(pid)]
+        if not project_ids and Perm.VIEW_STANDARDS not in scope.perms_in(None):
+            return self.none()
+        return self.filter(models.Q(project__isnull=True) | models.Q(project_id__in=project_ids))
+
+    def in_force(self, at) -> StandardVersionQuerySet:
+        return self.filter(valid_from__lte=at).filter(
+            models.Q(valid_to__isnull=True) | models.Q(valid_to__gt=at)
+        )
+
+
 class Standard(models.Model):
     """A catalogue entry: one measurable rule from REQUIREMENTS.md, e.g. ``service.dispatch`` (R3.4)."""
 
@@ -71,12 +100,17 @@ class Standard(models.Model):
     requirement = models.CharField(
         _("需求编号"), max_length=20, help_text=_("REQUIREMENTS.md 中的编号,如 R3.4")
     )
+    see_also = models.CharField(
+        _("相关需求"), max_length=60, blank=True, help_text=_("同一数字也出现在这些需求中,空格分隔,如 R7.2")
+    )
     source = models.CharField(_("出处"), max_length=120, blank=True)
     indicator_no = models.PositiveSmallIntegerField(
         _("指标序号"), null=True, blank=True, unique=True, help_text=_("R10.1 二十五项指标的序号")
     )
     description = models.TextField(_("说明"), blank=True)
     sort_order = models.PositiveIntegerField(default=0)
+
+    objects = StandardQuerySet.as_manager()
 
     class Meta:
         ordering = ["department", "sort_order", "code"]
@@ -85,6 +119,11 @@ class Standard(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def requirements(self) -> list[str]:
+        """The R-numbers that state this standard's number: its own line first, then ``see_also``."""
+        return [self.requirement, *self.see_also.split()]
 
 
 class StandardVersion(models.Model):
@@ -112,6 +151,8 @@ class StandardVersion(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
+
+    objects = StandardVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["standard_id", "project_id", "-version"]

@@ -1,0 +1,110 @@
+"""导入导出 (R2.3): the upload page, the template download and the Excel export of the current project."""
+
+from __future__ import annotations
+
+import io
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from jiayuan.core.errors import DomainError
+from jiayuan.core.roles import Perm
+from jiayuan.core.scoping import has_perm
+from jiayuan.estate.exporting import export_estate, write_template
+from jiayuan.estate.importing import COLUMNS, MAX_FILE_BYTES, MAX_ROWS, import_estate
+from jiayuan.estate.models import Building, Unit
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Excel 文件"),
+        help_text=format_lazy(
+            _("仅支持 .xlsx,不超过 {mb} MB、{rows} 行"), mb=MAX_FILE_BYTES // (1024 * 1024), rows=MAX_ROWS
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx," + XLSX, "class": "form-control"}),
+    )
+    dry_run = forms.BooleanField(
+        label=_("仅检查不导入"),
+        required=False,
+        help_text=_("只检查每一行并列出问题,不写入任何数据"),
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if not f.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("请上传 .xlsx 格式的 Excel 文件(.xls 请先另存为 .xlsx)"))
+        if f.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                _("文件超过 %(mb)d MB,请拆分后分批导入") % {"mb": MAX_FILE_BYTES // (1024 * 1024)}
+            )
+        return f
+
+
+def _project_for(request, perm: str):
+    """The current project when the user holds ``perm`` there; otherwise 403 (owners have no project)."""
+    project = request.project
+    if not project or not has_perm(request.user, perm, project.pk):
+        raise PermissionDenied(_("您没有该项目的房产导入导出权限"))
+    return project
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_page(request):
+    project = _project_for(request, Perm.IMPORT_ESTATE)
+    report = None
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        report = import_estate(
+            project, form.cleaned_data["file"], actor=request.user, dry_run=form.cleaned_data["dry_run"]
+        )
+        # After a real import the file input starts empty again; after a check the user fixes and re-uploads.
+        form = ImportForm(initial={"dry_run": form.cleaned_data["dry_run"] and not report.ok})
+    context = {
+        "form": form,
+        "report": report,
+        "project": project,
+        "columns": COLUMNS,
+        "can_export": has_perm(request.user, Perm.VIEW_ESTATE, project.pk),
+        "buildings": Building.objects.visible_to(request.user).filter(project=project).only("id", "name"),
+        "unit_count": Unit.objects.visible_to(request.user).filter(project=project).count(),
+        "uses": Unit.Use.choices,
+        "states": Unit.State.choices,
+    }
+    return render(request, "estate/import.html", context)
+
+
+@login_required
+@require_GET
+def import_template(request):
+    _project_for(request, Perm.VIEW_ESTATE)
+    buf = io.BytesIO()
+    write_template(buf)
+    buf.seek(0)
+    filename = str(_("房屋导入模板")) + ".xlsx"
+    return FileResponse(buf, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+@login_required
+@require_GET
+def export(request):
+    project = _project_for(request, Perm.VIEW_ESTATE)
+    buf = io.BytesIO()
+    try:
+        export_estate(project, buf, actor=request.user, params=request.GET)
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=exc.status, content_type="text/plain; charset=utf-8")
+    buf.seek(0)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    filename = f"房屋导出-{project.code}-{stamp}.xlsx"
+    return FileResponse(buf, as_attachment=True, filename=filename, content_type=XLSX)

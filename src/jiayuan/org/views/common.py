@@ -1,0 +1,86 @@
+"""What the org pages share: which project a page shows, page size, DomainError → HTTP refusals."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_tables2 import RequestConfig
+
+from jiayuan.core.scoping import scope_of
+from jiayuan.org.models import Project
+from jiayuan.org.permissions import org_project_ids
+
+ALL = "all"
+PAGE_SIZES = (25, 50, 100)
+_ID = re.compile(r"[1-9][0-9]{0,14}")
+
+
+@dataclass(frozen=True)
+class PageProjects:
+    """The project a page shows (None: every project the user may read) and the projects to choose from."""
+
+    project: Project | None
+    choices: list[Project]
+    allow_all: bool
+
+    @property
+    def ids(self) -> list[int]:
+        return [self.project.pk] if self.project else [p.pk for p in self.choices]
+
+    @property
+    def param(self) -> str:
+        return str(self.project.pk) if self.project else ALL
+
+
+def page_projects(request, *, allow_all: bool = True) -> PageProjects:
+    """``?project=<id>`` (or ``all``), else the current project of the top-bar switcher.
+
+    Refuses with 403 when the user may read no project's organisation (owners, technicians…), 404 for a
+    project outside their scope (so its existence is not revealed), 403 for one they see without VIEW_ORG.
+    """
+    allowed = org_project_ids(request.user)
+    if not allowed:
+        raise PermissionDenied("您没有查看组织人员的权限")
+    choices = list(Project.objects.filter(pk__in=allowed).order_by("id"))
+    allow_all = allow_all and len(choices) > 1
+    raw = request.GET.get("project", "")
+    if raw == ALL and allow_all:
+        return PageProjects(None, choices, allow_all)
+    if raw:
+        pid = parse_id(raw)
+        for project in choices:
+            if project.pk == pid:
+                return PageProjects(project, choices, allow_all)
+        if pid in scope_of(request.user).project_ids:
+            raise PermissionDenied("您没有查看该项目组织人员的权限")
+        raise Http404("项目不存在或无权查看")
+    current_id = request.project.pk if request.project else None
+    chosen = next((p for p in choices if p.pk == current_id), choices[0])
+    return PageProjects(chosen, choices, allow_all)
+
+
+def per_page(request) -> int:
+    size = parse_id(request.GET.get("per_page", ""))
+    return size if size in PAGE_SIZES else PAGE_SIZES[0]
+
+
+def parse_id(raw: str) -> int | None:
+    """A positive id from a query string; anything else (``²``, ``1e9``, 40 digits) is None."""
+    return int(raw) if _ID.fullmatch(raw or "") else None
+
+
+def safe_next(request, fallback: str) -> str:
+    nxt = request.POST.get("next") or request.GET.get("next") or ""
+    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+        return nxt
+    return fallback
+
+
+def paginate(request, table) -> None:
+    """25 per page by default, 50 or 100 on request (``?per_page=``); the table template offers the sizes."""
+    RequestConfig(request, paginate={"per_page": per_page(request)}).configure(table)
+    table.page_sizes = PAGE_SIZES

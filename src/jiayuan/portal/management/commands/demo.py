@@ -1,0 +1,76 @@
+"""``jiayuan demo`` (``make demo``): migrate, load the demo once, print the logins, run the server."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from jiayuan.env import env_int
+from jiayuan.portal.demo import DEMO_LOGINS, DEMO_PASSWORD
+
+
+def _width(text: str) -> int:
+    """Terminal columns: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, columns: int) -> str:
+    return text + " " * max(0, columns - _width(text))
+
+
+def banner(url: str) -> str:
+    rows = [("用户名", "角色", "密码")] + [(x.username, x.label, DEMO_PASSWORD) for x in DEMO_LOGINS]
+    widths = [max(_width(row[i]) for row in rows) for i in range(3)]
+    lines = ["  ".join(_pad(cell, widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
+    rule = "=" * max(_width(line) for line in lines)
+    return "\n".join(
+        [
+            "",
+            rule,
+            "家园 Jiayuan 演示环境已就绪",
+            f"打开浏览器访问：{url}",
+            f"Django 后台：{url}django-admin/（admin 登录）",
+            rule,
+            lines[0],
+            "-" * len(rule),
+            *lines[1:],
+            rule,
+            "",
+        ]
+    )
+
+
+class Command(BaseCommand):
+    help = "一键演示：迁移数据库、首次装载演示数据、打印演示账号并启动开发服务器。"
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--port", type=int, default=env_int("PORT", 8000, minimum=1), help="端口（默认 $PORT 或 8000）"
+        )
+        parser.add_argument("--host", default="127.0.0.1", help="监听地址")
+        parser.add_argument("--no-server", action="store_true", help="只准备数据并打印账号，不启动服务器")
+
+    def handle(self, *args, port: int, host: str, no_server: bool, **options):
+        if not 0 < port < 65536:
+            raise CommandError(f"端口无效：{port}")
+        if not settings.DEBUG:
+            self.stderr.write(
+                self.style.WARNING(
+                    "DEBUG 未开启：开发服务器不会提供静态文件，请用 make demo 或 DEBUG=1 运行。"
+                )
+            )
+        self.stdout.write("正在迁移数据库…")
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("正在检查演示数据…")
+        call_command("load_demo", if_empty=True, stdout=self.stdout, stderr=self.stderr)
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+        shown = f"[{shown}]" if ":" in shown else shown
+        self.stdout.write(banner(f"http://{shown}:{port}/"))
+        if no_server:
+            return
+        self.stdout.write("正在启动开发服务器（按 Ctrl+C 停止）…")
+        addr = f"[{host}]" if ":" in host else host
+        call_command("runserver", f"{addr}:{port}", use_reloader=False, use_ipv6=":" in host)
