@@ -97,6 +97,30 @@ def as_user():
 
 
 @pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Data migrations load the standards catalogue and the holiday calendar. A transactional test (the
+    browser tests' live server) flushes every table when it ends, so a later test on the same worker puts
+    them back (inside its own transaction: rolled back with it, reloaded for the next)."""
+    names = request.fixturenames
+    marker = request.node.get_closest_marker("django_db")
+    if "transactional_db" in names or "live_server" in names or (marker and marker.kwargs.get("transaction")):
+        request.getfixturevalue("transactional_db")
+    elif "db" in names or marker:
+        request.getfixturevalue("db")
+    else:
+        return
+    from jiayuan.core.models import CalendarDay
+    from jiayuan.core.worktime import seed_calendar
+    from jiayuan.standards.catalogue import load_catalogue
+    from jiayuan.standards.models import Standard, StandardVersion
+
+    if not Standard.objects.exists():
+        load_catalogue(Standard, StandardVersion)
+    if not CalendarDay.objects.exists():
+        seed_calendar()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_calendar_cache():
     """The working-day calendar is cached per process; a rolled-back test must not leak its days."""
     from jiayuan.core import worktime

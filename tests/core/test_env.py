@@ -37,6 +37,7 @@ def test_production_settings_refuse_missing_secret_key():
     import sys
 
     env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "jiayuan.settings"}
-    proc = subprocess.run([sys.executable, "-c", "import django; django.setup()"], env=env,
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True, text=True
+    )
     assert proc.returncode != 0 and "SECRET_KEY" in proc.stderr

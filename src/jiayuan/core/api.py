@@ -109,10 +109,17 @@ def build_api() -> NinjaAPI:
         roles = [RoleOut(project=None, role=r) for r in sorted(scope.company_roles)]
         if not scope.company_roles:
             roles += [
-                RoleOut(project=pid, role=r) for pid, rs in sorted(scope.roles_by_project.items()) for r in sorted(rs)
+                RoleOut(project=pid, role=r)
+                for pid, rs in sorted(scope.roles_by_project.items())
+                for r in sorted(rs)
             ]
         user = request.auth
-        return MeOut(id=user.pk, username=user.username, name=user.get_full_name() or user.username,
-                     is_staff_member=scope.is_staff_member, roles=roles)
+        return MeOut(
+            id=user.pk,
+            username=user.username,
+            name=user.get_full_name() or user.username,
+            is_staff_member=scope.is_staff_member,
+            roles=roles,
+        )
 
     return api

@@ -1,0 +1,297 @@
+"""Authorization matrix (R1.2, ARCHITECTURE.md "Scoping"): for every page and endpoint of the foundation,
+a user of another project and an owner get 404/403 for project 1's rows, and a role that may not change a
+thing cannot change it. A completeness test fails when a new route is added without a row here.
+
+Routes are addressed by name; each row says how to build its URL for a project-1 object and what each
+person must get.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from django.urls import get_resolver, reverse
+
+from jiayuan.core.models import TimelineEntry
+from jiayuan.estate.models import Occupancy, Unit
+from jiayuan.org.models import Certificate, Staff
+from jiayuan.standards.models import Standard, StandardVersion
+from tests.factories import DepartmentFactory
+
+DENIED = {403, 404}
+# An owner who opens a staff page is refused or sent to the owner portal, never shown the page.
+OWNER_DENIED = {302, 403, 404}
+
+
+@pytest.fixture
+def rows(world):
+    dept = DepartmentFactory(project=world.p1, kind="engineering")
+    staff = Staff.objects.create(
+        project=world.p1, department=dept, name="赵师傅", phone="13700137000", post="电工"
+    )
+    cert = Certificate.objects.create(
+        project=world.p1,
+        staff=staff,
+        kind="electrician",
+        number="E-1",
+        issued_on=date(2020, 1, 1),
+        expires_on=date(2030, 1, 1),
+    )
+    return {
+        "project": world.p1.pk,
+        "staff": staff.pk,
+        "cert": cert.pk,
+        "unit": world.unit.pk,
+        "other_unit": world.other_unit.pk,
+        "party": world.owner_party.pk,
+        "neighbour_party": world.neighbour_party.pk,
+        "occupancy": Occupancy.objects.filter(unit=world.unit).first().pk,
+        "building": world.building.pk,
+        "standard": Standard.objects.order_by("pk").first().pk,
+    }
+
+
+# Pages showing one project-1 row: (url name, kwargs from rows)
+ROW_PAGES = [
+    ("org:project_detail", {"project_id": "project"}),
+    ("org:staff_detail", {"staff_id": "staff"}),
+    ("estate:unit", {"pk": "unit"}),
+    ("estate:unit_edit", {"pk": "unit"}),
+    ("estate:party", {"pk": "party"}),
+    ("estate:party_edit", {"pk": "party"}),
+]
+
+# Pages that change a project-1 row: (url name, kwargs, POST data)
+ROW_ACTIONS = [
+    ("org:staff_phone", {"staff_id": "staff"}, {}),
+    (
+        "org:certificate_add",
+        {"staff_id": "staff"},
+        {"kind": "welding", "number": "W-1", "issued_on": "2024-01-01", "expires_on": "2028-01-01"},
+    ),
+    (
+        "estate:unit_edit",
+        {"pk": "unit"},
+        {
+            "state": "vacant",
+            "contract_signed": "on",
+            "building_area": "90",
+            "use": "residential",
+            "note": "x",
+        },
+    ),
+    (
+        "estate:occupancy_add",
+        {"pk": "unit"},
+        {"name": "新住户", "phone": "13512345678", "relation": "resident"},
+    ),
+    ("estate:occupancy_end", {"pk": "occupancy"}, {"ended_on": "2026-11-01"}),
+    ("estate:party_edit", {"pk": "party"}, {"name": "改名", "phone": "13512345678"}),
+    ("estate:party_reveal", {"pk": "party", "field": "phone"}, {}),
+]
+
+# Staff list/work pages: an owner must not see them.
+STAFF_PAGES = [
+    "org:projects",
+    "org:staff",
+    "org:certificates",
+    "org:training",
+    "org:training_add",
+    "estate:search",
+    "estate:buildings",
+    "estate:units",
+    "estate:parties",
+    "estate:parking",
+    "estate:shops",
+    "estate:import",
+    "estate:import_template",
+    "estate:export",
+    "standards:list",
+    "calendar",
+]
+
+# Routes everyone logged in may use for themselves, or that need no login.
+SELF_OR_PUBLIC = {
+    "home",
+    "login",
+    "logout",
+    "switch_project",
+    "profile",
+    "token_create",
+    "token_revoke",
+    "messages",
+    "messages_read_all",
+    "message_read",
+    "healthz",
+    "set_language",
+    "calendar_remove",
+    "portal:home",
+    "portal:repair",
+    "portal:pay",
+    "portal:me",
+    "portal:messages",
+    "standards:detail",
+    "standards:override",
+    "standards:reset",
+    "standards:default",
+    "api:openapi-json",
+    "api:openapi-view",
+    "api:me",
+    "api:api-root",
+}
+
+API_ROWS = [
+    ("get", "/api/v1/projects/{project}"),
+    ("get", "/api/v1/buildings/{building}"),
+    ("get", "/api/v1/units/{unit}"),
+    ("get", "/api/v1/parties/{party}"),
+]
+API_LISTS = [
+    "/api/v1/projects",
+    "/api/v1/departments",
+    "/api/v1/staff",
+    "/api/v1/certificates",
+    "/api/v1/buildings",
+    "/api/v1/units",
+    "/api/v1/parties",
+    "/api/v1/parking-spaces",
+    "/api/v1/vehicles",
+]
+API_COVERED = {
+    "list_projects",
+    "get_project",
+    "list_departments",
+    "list_staff",
+    "list_certificates",
+    "list_buildings",
+    "get_building",
+    "list_units",
+    "get_unit",
+    "patch_unit",
+    "list_parties",
+    "get_party",
+    "list_parking_spaces",
+    "list_vehicles",
+    "list_standards",
+    "get_standard",
+    "create_override",
+}
+
+
+def _url(name, kwargs, rows):
+    return reverse(name, kwargs={k: (rows[v] if v in rows else v) for k, v in kwargs.items()})
+
+
+def _audit_count():
+    return (
+        TimelineEntry.objects.count(),
+        Unit.history.count(),
+        Occupancy.objects.count(),
+        Certificate.objects.count(),
+        StandardVersion.objects.count(),
+    )
+
+
+def test_every_route_is_in_the_matrix():
+    named = set()
+
+    def walk(resolver, ns=""):
+        for p in resolver.url_patterns:
+            if hasattr(p, "url_patterns"):
+                if p.namespace == "admin":
+                    continue
+                walk(p, ns + (f"{p.namespace}:" if p.namespace else ""))
+            elif p.name:
+                named.add(ns + p.name)
+
+    walk(get_resolver())
+    covered = {n for n, _ in ROW_PAGES} | {n for n, _, _ in ROW_ACTIONS} | set(STAFF_PAGES) | SELF_OR_PUBLIC
+    covered |= {f"api:{op}" for op in API_COVERED}
+    assert sorted(named - covered) == [], "add these routes to the authorization matrix"
+
+
+@pytest.mark.parametrize(("name", "kwargs"), ROW_PAGES)
+def test_outsider_and_owner_cannot_open_project_1_rows(world, rows, as_user, name, kwargs):
+    url = _url(name, kwargs, rows)
+    assert as_user(world.outsider).get(url).status_code in DENIED, url
+    assert as_user(world.neighbour).get(url).status_code in OWNER_DENIED, url
+    assert as_user(world.clerk).get(url).status_code == 200 or name.endswith("_edit"), url
+
+
+@pytest.mark.parametrize(("name", "kwargs", "data"), ROW_ACTIONS)
+def test_row_actions_refused_to_outsider_owner_and_read_only_roles(world, rows, as_user, name, kwargs, data):
+    url = _url(name, kwargs, rows)
+    before = _audit_count()
+    # (the owner of the row may reveal their own number in the portal; the neighbour stands for owners)
+    for user in (world.outsider, world.neighbour, world.tech, world.inspector):
+        resp = as_user(user).post(url, data)
+        assert resp.status_code in OWNER_DENIED, (user.username, url, resp.status_code)
+    assert _audit_count() == before
+
+
+@pytest.mark.parametrize("name", STAFF_PAGES)
+def test_owner_never_sees_staff_pages(world, as_user, name):
+    resp = as_user(world.owner).get(reverse(name))
+    assert resp.status_code in OWNER_DENIED
+    if resp.status_code == 302:
+        assert not resp.url.startswith(reverse(name))
+
+
+@pytest.mark.parametrize("name", STAFF_PAGES)
+def test_outsider_pages_show_no_project_1_rows(world, as_user, name):
+    resp = as_user(world.outsider).get(reverse(name), {"project": world.p1.pk})
+    if resp.status_code == 200 and resp.get("Content-Type", "").startswith("text/html"):
+        body = resp.content.decode()
+        # (the search box's placeholder shows "3-2-1201" as an example, so look for the other unit)
+        for marker in (world.p1.name, "3-1-0502", "李娜", "139****9000"):
+            assert marker not in body, marker
+    else:
+        assert resp.status_code in {200, 403, 404, 422}
+
+
+@pytest.mark.parametrize(("method", "path"), API_ROWS)
+def test_api_rows_of_project_1_are_404_for_outsider(world, rows, as_user, method, path):
+    url = path.format(**rows)
+    assert getattr(as_user(world.outsider), method)(url).status_code == 404
+    assert getattr(as_user(world.clerk), method)(url).status_code == 200
+
+
+def test_api_owner_reaches_own_unit_not_the_neighbours(world, rows, as_user):
+    owner = as_user(world.owner)
+    assert owner.get(f"/api/v1/units/{rows['unit']}").status_code == 200
+    assert owner.get(f"/api/v1/units/{rows['other_unit']}").status_code == 404
+    assert owner.get(f"/api/v1/parties/{rows['neighbour_party']}").status_code == 404
+    assert owner.get(f"/api/v1/projects/{rows['project']}").status_code == 404
+
+
+@pytest.mark.parametrize("path", API_LISTS)
+def test_api_lists_never_leak_project_1_to_outsider(world, rows, as_user, path):
+    resp = as_user(world.outsider).get(path)
+    assert resp.status_code == 200
+    payload = resp.json()
+    items = payload["items"] if isinstance(payload, dict) else payload
+    assert all(item.get("project") != world.p1.pk for item in items)
+
+
+def test_api_patch_unit_refused_to_outsider_owner_and_technician(world, rows, as_user):
+    url = f"/api/v1/units/{rows['unit']}"
+    body = json.dumps({"note": "changed"})
+    assert as_user(world.outsider).patch(url, body, content_type="application/json").status_code == 404
+    assert as_user(world.owner).patch(url, body, content_type="application/json").status_code in DENIED
+    assert as_user(world.tech).patch(url, body, content_type="application/json").status_code == 403
+    world.unit.refresh_from_db()
+    assert world.unit.note != "changed"
+    assert as_user(world.clerk).patch(url, body, content_type="application/json").status_code == 200
+
+
+def test_api_standard_override_refused_outside_role_and_project(world, rows, as_user):
+    url = f"/api/v1/standards/{rows['standard']}/overrides"
+    body = {"project": world.p1.pk, "amount": "5", "enabled": True, "reason": "测试"}
+    before = StandardVersion.objects.count()
+    assert as_user(world.outsider).post(url, body, content_type="application/json").status_code == 404
+    assert as_user(world.clerk).post(url, body, content_type="application/json").status_code == 403
+    assert as_user(world.owner).post(url, body, content_type="application/json").status_code in DENIED
+    assert StandardVersion.objects.count() == before
+    assert as_user(world.manager).post(url, body, content_type="application/json").status_code == 201
