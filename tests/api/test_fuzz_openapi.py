@@ -12,6 +12,21 @@ from jiayuan.wsgi import application
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
+@pytest.fixture(autouse=True)
+def _keep_test_connection():
+    """Schemathesis calls the WSGI app directly, so Django's request_finished handler would close the
+    database connection that holds the test's transaction (PostgreSQL). Django's test client does the
+    same disconnection."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def api_token(world):
     # The company admin reaches every operation, so the fuzzer exercises real handlers, not 401s.
