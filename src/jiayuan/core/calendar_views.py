@@ -28,8 +28,8 @@ from jiayuan.core.errors import DomainError, ValidationFailed
 from jiayuan.core.models import CalendarDay
 from jiayuan.core.roles import Perm
 from jiayuan.core.scoping import has_perm
+from jiayuan.core.tables import paginate
 
-PER_PAGE_CHOICES = (25, 50, 100)
 # A year holds about 30–40 rows: one page of 50 shows a whole year at once.
 DEFAULT_PER_PAGE = 50
 
@@ -196,8 +196,7 @@ def _list_context(request, year: int, this_year: int, form) -> dict:
     year_rows = CalendarDay.objects.filter(date__year=year)
     filterset = CalendarDayFilter(request.GET or None, queryset=year_rows)
     table = CalendarDayTable(filterset.qs)
-    per_page = _int_param(request.GET.get("per_page"), DEFAULT_PER_PAGE, 1, max(PER_PAGE_CHOICES))
-    tables.RequestConfig(request, paginate={"per_page": per_page}).configure(table)
+    paginate(request, table, default=DEFAULT_PER_PAGE)
     counts = {row["is_working"]: row["n"] for row in year_rows.values("is_working").annotate(n=Count("id"))}
     known = worktime.known_years()
     years = sorted(known | {this_year, this_year + 1, year}, reverse=True)
@@ -213,8 +212,8 @@ def _list_context(request, year: int, this_year: int, form) -> dict:
             filterset.form.is_bound and any(filterset.form.data.get(f) for f in ("kind", "source"))
         ),
         "table": table,
-        "per_page": per_page,
-        "per_page_choices": PER_PAGE_CHOICES,
+        "per_page": table.current_per_page,
+        "per_page_choices": table.per_page_choices,
         "form": form,
         "history": CalendarDay.history.filter(date__year=year).select_related("history_user")[:10],
     }

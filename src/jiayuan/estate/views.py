@@ -6,9 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django_tables2 import RequestConfig
 
 from jiayuan.core.scoping import scope_of
+from jiayuan.core.tables import paginate
 from jiayuan.estate.filters import (
     BuildingFilter,
     ParkingFilter,
@@ -41,9 +41,6 @@ from jiayuan.estate.tables import (
     VehicleTable,
 )
 
-PER_PAGE_CHOICES = (10, 25, 50, 100)
-DEFAULT_PER_PAGE = 25
-
 
 def staff_project(request, check=can_view_estate):
     """The current project, if the user is staff there with the right to read (or edit) the registry.
@@ -54,20 +51,8 @@ def staff_project(request, check=can_view_estate):
     return project
 
 
-def per_page(request) -> int:
-    try:
-        value = int(request.GET.get("per_page", DEFAULT_PER_PAGE))
-    except (TypeError, ValueError):
-        return DEFAULT_PER_PAGE
-    return value if value in PER_PAGE_CHOICES else DEFAULT_PER_PAGE
-
-
 def configure(request, table):
-    RequestConfig(request, paginate={"per_page": per_page(request)}).configure(table)
-    # render_table gives its template only the table and the request: the page-size picker reads these.
-    table.per_page_choices = PER_PAGE_CHOICES
-    table.current_per_page = per_page(request)
-    return table
+    return paginate(request, table)
 
 
 def _list(request, template, project, filterset, table, **extra):

@@ -8,14 +8,13 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.http import url_has_allowed_host_and_scheme
-from django_tables2 import RequestConfig
 
 from jiayuan.core.scoping import scope_of
+from jiayuan.core.tables import paginate as core_paginate
 from jiayuan.org.models import Project
 from jiayuan.org.permissions import org_project_ids
 
 ALL = "all"
-PAGE_SIZES = (25, 50, 100)
 _ID = re.compile(r"[1-9][0-9]{0,14}")
 
 
@@ -63,11 +62,6 @@ def page_projects(request, *, allow_all: bool = True) -> PageProjects:
     return PageProjects(chosen, choices, allow_all)
 
 
-def per_page(request) -> int:
-    size = parse_id(request.GET.get("per_page", ""))
-    return size if size in PAGE_SIZES else PAGE_SIZES[0]
-
-
 def parse_id(raw: str) -> int | None:
     """A positive id from a query string; anything else (``²``, ``1e9``, 40 digits) is None."""
     return int(raw) if _ID.fullmatch(raw or "") else None
@@ -81,6 +75,4 @@ def safe_next(request, fallback: str) -> str:
 
 
 def paginate(request, table) -> None:
-    """25 per page by default, 50 or 100 on request (``?per_page=``); the table template offers the sizes."""
-    RequestConfig(request, paginate={"per_page": per_page(request)}).configure(table)
-    table.page_sizes = PAGE_SIZES
+    core_paginate(request, table)
