@@ -118,6 +118,29 @@ def _default_in_force(standard: Standard, at: datetime) -> StandardVersion | Non
     return StandardVersion.objects.filter(standard=standard, project__isnull=True).in_force(at).first()
 
 
+def _add_version(
+    standard, base, *, actor, project_id, changes: dict, reason: str, valid_from, action: str, same: str
+) -> StandardVersion:
+    """Close ``base``'s line and open the next version with ``changes`` merged in; timeline it."""
+    values = _merge(standard.kind, base, **changes)
+    if values == Values.of(base):
+        raise ValidationFailed(same, field="amount")
+    _, new = _replace(
+        standard, actor=actor, project_id=project_id, values=values, reason=reason, valid_from=valid_from
+    )
+    timeline_append(
+        standard,
+        actor=actor,
+        action=action,
+        from_state=_state(base, standard.kind),
+        to_state=_state(new, standard.kind),
+        note=reason,
+        data={"version": new.version, "replaced_version": base.version, "valid_from": valid_from.isoformat()},
+        project_id=project_id,
+    )
+    return new
+
+
 def _guard_project(actor, project) -> None:
     if project is None or not can_see_project(actor, project.pk):
         raise NotFound("项目不存在或无权查看", field="project")
@@ -143,6 +166,15 @@ def standard_override(
     """Give ``project`` its own value of ``standard`` from ``valid_from`` (now by default). Fields left
     ``None`` keep the value the project runs now; ``people=0`` drops the people requirement."""
     _guard_project(actor, project)
+    changes = dict(
+        amount=amount,
+        enabled=bool(enabled),
+        unit=unit,
+        period=period,
+        comparator=comparator,
+        window=window,
+        people=people,
+    )
     reason = _clean_reason(reason)
     now = timezone.now()
     valid_from = _clean_valid_from(valid_from, now)
@@ -151,35 +183,16 @@ def standard_override(
         base = _open_version(standard, project.pk) or _default_in_force(standard, valid_from)
         if base is None:
             raise ValidationFailed("该标准没有生效的公司默认值,无法调整")
-        values = _merge(
-            standard.kind,
-            base,
-            amount=amount,
-            enabled=bool(enabled),
-            unit=unit,
-            period=period,
-            comparator=comparator,
-            window=window,
-            people=people,
-        )
-        if values == Values.of(base):
-            raise ValidationFailed("调整后的值与本项目当前执行的值相同", field="amount")
-        _, new = _replace(
-            standard, actor=actor, project_id=project.pk, values=values, reason=reason, valid_from=valid_from
-        )
-        timeline_append(
+        new = _add_version(
             standard,
+            base,
             actor=actor,
-            action="standard_override",
-            from_state=_state(base, standard.kind),
-            to_state=_state(new, standard.kind),
-            note=reason,
-            data={
-                "version": new.version,
-                "replaced_version": base.version,
-                "valid_from": valid_from.isoformat(),
-            },
             project_id=project.pk,
+            changes=changes,
+            reason=reason,
+            valid_from=valid_from,
+            action="standard_override",
+            same="调整后的值与本项目当前执行的值相同",
         )
     return new
 
@@ -229,6 +242,15 @@ def standard_set_default(
     """Change the company default (company admins). Projects with their own value keep it."""
     if not can_edit_company_standard(actor):
         raise Forbidden("只有公司管理员可以调整公司默认标准")
+    changes = dict(
+        amount=amount,
+        enabled=bool(enabled),
+        unit=unit,
+        period=period,
+        comparator=comparator,
+        window=window,
+        people=people,
+    )
     reason = _clean_reason(reason)
     now = timezone.now()
     valid_from = _clean_valid_from(valid_from, now)
@@ -237,33 +259,15 @@ def standard_set_default(
         base = _open_version(standard, None)
         if base is None:
             raise ValidationFailed("该标准没有当前的公司默认值")
-        values = _merge(
-            standard.kind,
-            base,
-            amount=amount,
-            enabled=bool(enabled),
-            unit=unit,
-            period=period,
-            comparator=comparator,
-            window=window,
-            people=people,
-        )
-        if values == Values.of(base):
-            raise ValidationFailed("调整后的值与当前公司默认值相同", field="amount")
-        _, new = _replace(
-            standard, actor=actor, project_id=None, values=values, reason=reason, valid_from=valid_from
-        )
-        timeline_append(
+        new = _add_version(
             standard,
+            base,
             actor=actor,
+            project_id=None,
+            changes=changes,
+            reason=reason,
+            valid_from=valid_from,
             action="standard_set_default",
-            from_state=_state(base, standard.kind),
-            to_state=_state(new, standard.kind),
-            note=reason,
-            data={
-                "version": new.version,
-                "replaced_version": base.version,
-                "valid_from": valid_from.isoformat(),
-            },
+            same="调整后的值与当前公司默认值相同",
         )
     return new
