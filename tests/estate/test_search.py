@@ -78,3 +78,13 @@ def test_outsider_search_for_project_1_address_does_not_redirect(world, as_user)
     assert response.status_code == 200
     assert reverse("estate:unit", args=[world.unit.pk]) not in response.content.decode()
     assert "没有找到匹配的房屋或住户" in response.content.decode()
+
+
+def test_plate_search_ignores_the_separator_dot_R2_1(world, as_user):
+    from jiayuan.estate.models import Vehicle
+    from jiayuan.estate.selectors import search_units
+
+    Vehicle.objects.create(project=world.p1, plate="浙F·56237", owner=world.owner_party)
+    for typed in ("浙F56237", "浙f·56237", "F56237", "56237"):
+        assert world.unit in search_units(world.clerk, world.p1, typed), typed
+    assert world.other_unit not in search_units(world.clerk, world.p1, "浙F56237")

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Replace, Upper
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jiayuan.core.errors import NotFound, ValidationFailed
 from jiayuan.core.masking import mask_id, mask_phone
@@ -66,16 +69,28 @@ def _address_condition(aq: AddressQuery) -> Q:
     return cond
 
 
+def _plate_owners(text: str):
+    """Owners of vehicles whose plate contains ``text``, ignoring the separator dot and case: clerks type
+    ``浙F56237`` for the stored ``浙F·56237``."""
+    wanted = re.sub(r"[\s·.\-]", "", text).upper()
+    if len(wanted) < 3:
+        return None
+    plates = Vehicle.objects.annotate(_plate=Upper(Replace("plate", Value("·"), Value(""))))
+    return plates.filter(_plate__contains=wanted).values("owner_id")
+
+
 def _party_condition(text: str) -> Q | None:
     """Parties a search string names: phone (full or its last digits), name or plate (contains)."""
     digits = re.sub(r"[\s-]", "", text)
+    plate_owners = _plate_owners(text)
+    by_plate = Q(pk__in=plate_owners) if plate_owners is not None else Q(pk__in=[])
     if digits.isdigit():
         if len(digits) == 11:
             return Q(phone=digits)
         if len(digits) >= 4:
-            return Q(phone__endswith=digits)
+            return Q(phone__endswith=digits) | by_plate
         return None
-    return Q(name__icontains=text) | Q(vehicles__plate__icontains=text)
+    return Q(name__icontains=text) | by_plate
 
 
 def match_units(qs: QuerySet, text: str) -> QuerySet:
@@ -308,7 +323,7 @@ class HistoryLine:
     changes: list[tuple[str, str, str]]
 
 
-_HISTORY_KINDS = {"+": "创建", "~": "修改", "-": "删除"}
+_HISTORY_KINDS = {"+": gettext_lazy("创建"), "~": gettext_lazy("修改"), "-": gettext_lazy("删除")}
 
 
 def _display(model_field, value) -> str:
@@ -322,7 +337,7 @@ def _display(model_field, value) -> str:
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return _("是") if value else _("否")
     return str(value)
 
 
@@ -350,7 +365,7 @@ def history_of(obj, *, limit: int = 30) -> list[HistoryLine]:
             HistoryLine(
                 at=record.history_date,
                 user=record.history_user,
-                kind=_HISTORY_KINDS.get(record.history_type, record.history_type),
+                kind=str(_HISTORY_KINDS.get(record.history_type, record.history_type)),
                 changes=changes,
             )
         )
