@@ -186,7 +186,12 @@ def calendar_list(request):
             form.add_error(e.field if e.field in form.fields else None, e.message)
         else:
             messages.success(
-                request, f"已添加 {entry.date:%Y-%m-%d}({'调休上班' if entry.is_working else '放假'})"
+                request,
+                _("已添加 %(date)s(%(kind)s)")
+                % {
+                    "date": f"{entry.date:%Y-%m-%d}",
+                    "kind": _("调休上班") if entry.is_working else _("放假"),
+                },
             )
             return redirect(_list_url(entry.date.year))
     return render(request, "core/calendar.html", _list_context(request, year, this_year, form))
@@ -230,5 +235,8 @@ def calendar_remove(request, pk: int):
     except DomainError as e:
         messages.error(request, e.message)
     else:
-        messages.success(request, f"已删除 {entry.date:%Y-%m-%d}{entry.name and '(' + entry.name + ')'}")
+        name = f"({entry.name})" if entry.name else ""
+        messages.success(
+            request, _("已删除 %(date)s%(name)s") % {"date": f"{entry.date:%Y-%m-%d}", "name": name}
+        )
     return redirect(_list_url(entry.date.year))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.urls import NoReverseMatch, reverse
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jiayuan.core.roles import Perm
 from jiayuan.core.scoping import scope_of
@@ -48,13 +49,15 @@ class NavItem:
 
 NAV: list[NavItem] = [
     NavItem("service", _("住户查询"), "estate:search", Perm.VIEW_ESTATE),
-    NavItem("service", _("楼栋"), "estate:buildings", Perm.VIEW_ESTATE, ("estate:building",)),
+    NavItem(
+        "service", pgettext_lazy("page", "楼栋"), "estate:buildings", Perm.VIEW_ESTATE, ("estate:building",)
+    ),
     NavItem("service", _("房屋"), "estate:units", Perm.VIEW_ESTATE, ("estate:unit",)),
     NavItem("service", _("业主住户"), "estate:parties", Perm.VIEW_ESTATE, ("estate:party",)),
     NavItem("service", _("车位车辆"), "estate:parking", Perm.VIEW_ESTATE, ("estate:vehicle",)),
     NavItem("service", _("商铺"), "estate:shops", Perm.VIEW_ESTATE, ("estate:shop",)),
     NavItem("service", _("导入导出"), "estate:import", Perm.IMPORT_ESTATE, ("estate:export",)),
-    NavItem("people", _("项目"), "org:projects", None, ("org:project_detail",)),
+    NavItem("people", pgettext_lazy("page", "项目"), "org:projects", None, ("org:project_detail",)),
     NavItem("people", _("员工"), "org:staff", Perm.VIEW_ORG),
     NavItem("people", _("证书到期"), "org:certificates", Perm.VIEW_ORG),
     NavItem("people", _("培训学时"), "org:training", Perm.VIEW_ORG),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from jiayuan.core.models import ProjectScoped
@@ -49,7 +50,7 @@ class Unit(ProjectScoped):
 
     class Use(models.TextChoices):
         RESIDENTIAL = "residential", _("住宅")
-        SHOP = "shop", _("商铺")
+        SHOP = "shop", pgettext_lazy("unit use", "商铺")
         OFFICE = "office", _("办公")
         STORAGE = "storage", _("储藏室")
         OTHER = "other", _("其他")
@@ -107,7 +108,8 @@ class Party(ProjectScoped):
 
     class Kind(models.TextChoices):
         PERSON = "person", _("个人")
-        ORGANISATION = "organisation", _("单位")
+        # "单位" is also a unit of measure (standards); the context keeps the English apart.
+        ORGANISATION = "organisation", pgettext_lazy("party kind", "单位")
 
     name = models.CharField(_("姓名/名称"), max_length=60, db_index=True)
     kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices, default=Kind.PERSON)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from jiayuan.core.masking import mask_phone
 from jiayuan.org.models import CertificateStatus
@@ -41,13 +42,13 @@ def certificate_badge(cert, today=None) -> str:
 
 def days_left_text(cert, today) -> str:
     if cert.expires_on is None:
-        return "长期"
+        return _("长期")
     days = (cert.expires_on - today).days
     if days < 0:
-        return f"已过期 {-days} 天"
+        return ngettext("已过期 %(n)s 天", "已过期 %(n)s 天", -days) % {"n": -days}
     if days == 0:
-        return "今天到期"
-    return f"剩 {days} 天"
+        return _("今天到期")
+    return ngettext("剩 %(n)s 天", "剩 %(n)s 天", days) % {"n": days}
 
 
 def record_url(staff) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from jiayuan.standards.models import Comparator, DeadlineUnit, Kind, Period
 
@@ -133,13 +134,17 @@ def format_amount(amount: Decimal) -> str:
     return format(amount.normalize(), "f")
 
 
-def _deadline_unit(unit: str) -> str:
-    return {
-        DeadlineUnit.MINUTES: _("分钟"),
-        DeadlineUnit.HOURS: _("小时"),
-        DeadlineUnit.DAYS: _("天"),
-        DeadlineUnit.WORKING_DAYS: _("个工作日"),
-    }.get(unit, unit)
+def _deadline_text(unit: str, value: Decimal) -> str:
+    """``3 分钟``, ``2 个工作日``: one plural message per unit, since English says "1 working day"."""
+    amount = format_amount(value)
+    n = 1 if value == 1 else 2  # ngettext wants an integer; 0.5 hours is plural in English too
+    text = {
+        DeadlineUnit.MINUTES: ngettext("%(n)s 分钟", "%(n)s 分钟", n),
+        DeadlineUnit.HOURS: ngettext("%(n)s 小时", "%(n)s 小时", n),
+        DeadlineUnit.DAYS: ngettext("%(n)s 天", "%(n)s 天", n),
+        DeadlineUnit.WORKING_DAYS: ngettext("%(n)s 个工作日", "%(n)s 个工作日", n),
+    }.get(unit)
+    return text % {"n": amount} if text else f"{amount} {unit}"
 
 
 def _per(period: str) -> str:
@@ -163,8 +168,7 @@ def format_value(version, kind: str | None = None) -> str:
     kind = kind or version.standard.kind
     amount = format_amount(version.amount)
     if kind == Kind.DEADLINE:
-        unit = _deadline_unit(version.unit)
-        return f"{amount} {unit}"
+        return _deadline_text(version.unit, version.amount)
     if kind == Kind.FREQUENCY:
         text = _("%(period)s %(amount)s 次") % {"period": Period(version.period).label, "amount": amount}
         if version.window:

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiayuan.core.errors import DomainError
@@ -136,7 +137,7 @@ def standard_override_view(request, pk: int):
         call,
         modal="override-modal",
         form_key="override_form",
-        success="已调整本项目标准",
+        success=_("已调整本项目标准"),
     )
 
 
@@ -161,7 +162,7 @@ def standard_reset_view(request, pk: int):
         call,
         modal="reset-modal",
         form_key="reset_form",
-        success="已恢复执行公司默认值",
+        success=_("已恢复执行公司默认值"),
     )
 
 
@@ -183,5 +184,5 @@ def standard_default_view(request, pk: int):
         call,
         modal="default-modal",
         form_key="default_form",
-        success="已调整公司默认值",
+        success=_("已调整公司默认值"),
     )

@@ -6,6 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from jiayuan.org import selectors
 from jiayuan.org.filters import CertificateFilter, page_results
@@ -14,7 +16,11 @@ from jiayuan.org.permissions import can_edit_org
 from jiayuan.org.tables import CertificateTable
 from jiayuan.org.views.common import page_projects, paginate
 
-STATES = (("", "全部"), ("expired", "已过期"), ("expiring", f"{EXPIRY_WARNING_DAYS} 天内到期"))
+STATES = (
+    ("", _("全部")),
+    ("expired", _("已过期")),
+    ("expiring", format_lazy(_("{days} 天内到期"), days=EXPIRY_WARNING_DAYS)),
+)
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiayuan.core.errors import DomainError, Forbidden
@@ -104,7 +105,7 @@ def staff_detail(request, staff_id: int):
             "certificates": certificates,
             "trainings": trainings,
             "quarter_hours": selectors.staff_hours_between(staff, start, end),
-            "quarter_label": f"{year} 年第 {quarter} 季度",
+            "quarter_label": _("%(year)s 年第 %(quarter)s 季度") % {"year": year, "quarter": quarter},
             "timeline": timeline_of(staff).order_by("-at", "-id")[:20],
         },
     )
@@ -141,7 +142,9 @@ def certificate_add_view(request, staff_id: int):
         except DomainError as exc:
             form.add_domain_error(exc)
         else:
-            messages.success(request, f"已为{staff.name}登记{cert.get_kind_display()}")
+            messages.success(
+                request, _("已为%(name)s登记%(kind)s") % {"name": staff.name, "kind": cert.get_kind_display()}
+            )
             return redirect(safe_next(request, reverse("org:staff_detail", args=[staff.pk])))
     return render(
         request,

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jiayuan.core.errors import DomainError, Forbidden
 from jiayuan.org import selectors
@@ -99,7 +100,11 @@ def training_add(request):
         except DomainError as exc:
             form.add_domain_error(exc)
         else:
-            messages.success(request, f"已为 {len(people)} 人登记培训「{data['topic']}」{data['hours']} 学时")
+            messages.success(
+                request,
+                _("已为 %(n)s 人登记培训「%(topic)s」%(hours)s 学时")
+                % {"n": len(people), "topic": data["topic"], "hours": data["hours"]},
+            )
             year, quarter = selectors.quarter_of(data["date"])
             fallback = f"{reverse('org:training')}?project={project.pk}&year={year}&quarter={quarter}"
             return redirect(safe_next(request, fallback))
