@@ -5,7 +5,9 @@ from jiayuan.core.models import PersonalDataAccess
 
 def test_personal_data_log_is_readable_not_editable(world, client, django_user_model):
     root = django_user_model.objects.create_superuser("root", password="x")
-    entry = PersonalDataAccess.objects.create(actor=world.clerk, project=world.p1, subject="张伟", field="phone")
+    entry = PersonalDataAccess.objects.create(
+        actor=world.clerk, project=world.p1, subject="张伟", field="phone"
+    )
     client.force_login(root)
     assert client.get("/django-admin/core/personaldataaccess/").status_code == 200
     assert client.get("/django-admin/core/personaldataaccess/add/").status_code == 403
