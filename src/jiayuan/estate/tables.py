@@ -14,7 +14,10 @@ from jiayuan.estate.templatetags.estate_tags import area, contract_badge, unit_s
 NUM = {"th": {"class": "num"}, "td": {"class": "num text-nowrap"}}
 NOWRAP = {"td": {"class": "text-nowrap"}}
 # Columns a phone can do without (the address already says building and entrance).
-WIDE = {"th": {"class": "d-none d-md-table-cell"}, "td": {"class": "d-none d-md-table-cell"}}
+WIDE = {
+    "th": {"class": "d-none d-md-table-cell text-nowrap"},
+    "td": {"class": "d-none d-md-table-cell text-nowrap"},
+}
 WIDE_NUM = {"th": {"class": "num d-none d-md-table-cell"}, "td": {"class": "num d-none d-md-table-cell"}}
 TABLE_ATTRS = {"class": "table table-hover table-sm align-middle mb-0 jy-table"}
 
