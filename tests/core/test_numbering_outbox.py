@@ -57,3 +57,25 @@ def test_failing_backend_keeps_message_for_retry(world, settings):
 class BrokenBackend:
     def send(self, message):
         raise ConnectionError("sms gateway down")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_callers_get_distinct_consecutive_numbers(world):
+    """Many desks numbering at once (PostgreSQL; SQLite serialises writers anyway)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are a PostgreSQL matter; SQLite has one writer at a time")
+    at = datetime(2026, 11, 29, 10, tzinfo=SH)
+
+    def take(_):
+        try:
+            return next_number(world.p1.pk, "CC", at)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        numbers = list(pool.map(take, range(40)))
+    assert sorted(numbers) == [f"CC-202611-{n:04d}" for n in range(1, 41)]
