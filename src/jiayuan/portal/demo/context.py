@@ -63,3 +63,7 @@ class DemoContext:
 
     def department(self, project_code: str, kind: str):
         return self.departments[(project_code, kind)]
+
+
+# The audit history of the estate the demo creates says where its rows came from.
+DEMO_REASON = "演示数据生成"

@@ -10,8 +10,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from simple_history.utils import bulk_create_with_history
+
 from jiayuan.estate.models import Building, Unit
-from jiayuan.portal.demo.context import RESIDENTIAL_CODE, DemoContext
+from jiayuan.portal.demo.context import DEMO_REASON, RESIDENTIAL_CODE, DemoContext
 from jiayuan.portal.demo.logins import FIXED_OWNER_UNITS
 
 BUILDINGS = 24
@@ -64,7 +66,7 @@ def create_buildings(ctx: DemoContext) -> None:
             has_lift=False,
         )
     )
-    ctx.extra["p1_buildings"] = Building.objects.bulk_create(rows)
+    ctx.extra["p1_buildings"] = bulk_create_with_history(rows, Building, default_change_reason=DEMO_REASON)
     ctx.counts["buildings"] += len(rows)
 
 
@@ -79,7 +81,7 @@ def create_units(ctx: DemoContext) -> None:
     for unit in units:
         unit.project = project
         unit.address = Unit.make_address(unit.building.code, unit.entrance, unit.room)
-    ctx.units[RESIDENTIAL_CODE] = Unit.objects.bulk_create(units)
+    ctx.units[RESIDENTIAL_CODE] = bulk_create_with_history(units, Unit, default_change_reason=DEMO_REASON)
     ctx.counts["units"] += len(units)
 
 

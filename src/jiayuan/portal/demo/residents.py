@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from simple_history.utils import bulk_create_with_history
+
 from jiayuan.estate.models import Occupancy, Party, Unit
-from jiayuan.portal.demo.context import RESIDENTIAL_CODE, DemoContext
+from jiayuan.portal.demo.context import DEMO_REASON, RESIDENTIAL_CODE, DemoContext
 from jiayuan.portal.demo.logins import FIXED_OWNER_UNITS
 from jiayuan.portal.demo.people import Person
 from jiayuan.portal.demo.residential import HANDOVER
@@ -72,8 +74,8 @@ class Ledger:
         )
 
     def save(self) -> None:
-        Party.objects.bulk_create(self.parties)
-        Occupancy.objects.bulk_create(self.occupancies)
+        bulk_create_with_history(self.parties, Party, default_change_reason=DEMO_REASON)
+        bulk_create_with_history(self.occupancies, Occupancy, default_change_reason=DEMO_REASON)
         self.ctx.counts["parties"] += len(self.parties)
         self.ctx.counts["occupancies"] += len(self.occupancies)
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from simple_history.utils import bulk_create_with_history
+
 from jiayuan.estate.models import Building, Occupancy, Shop, Unit
-from jiayuan.portal.demo.context import STATION_CODE, DemoContext
+from jiayuan.portal.demo.context import DEMO_REASON, STATION_CODE, DemoContext
 from jiayuan.portal.demo.residential import money
 from jiayuan.portal.demo.residents import Ledger
 from jiayuan.portal.demo.shops import let_shop
@@ -67,7 +69,7 @@ def create_station(ctx: DemoContext) -> None:
     for building, (*_, layout) in zip(buildings, BUILDINGS, strict=True):
         for floor, rooms, use in layout:
             units += [_unit(ctx, project, building, floor, n, use) for n in range(1, rooms + 1)]
-    ctx.units[STATION_CODE] = Unit.objects.bulk_create(units)
+    ctx.units[STATION_CODE] = bulk_create_with_history(units, Unit, default_change_reason=DEMO_REASON)
     ctx.counts["buildings"] += len(buildings)
     ctx.counts["units"] += len(units)
     _let_units(ctx, ctx.units[STATION_CODE])
