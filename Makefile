@@ -36,7 +36,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 bench: install
-	@echo "no benchmarks yet"
+	$(BIN)/python bench/estate.py
 
 clean-demo:
 	rm -f var/jiayuan.sqlite3

@@ -69,6 +69,10 @@ def _address_condition(aq: AddressQuery) -> Q:
     return cond
 
 
+# A search naming more people than this is too vague to list them all (say "王" in a big estate).
+PARTY_MATCH_LIMIT = 2000
+
+
 def _plate_owners(text: str):
     """Owners of vehicles whose plate contains ``text``, ignoring the separator dot and case: clerks type
     ``浙F56237`` for the stored ``浙F·56237``."""
@@ -76,7 +80,7 @@ def _plate_owners(text: str):
     if len(wanted) < 3:
         return None
     plates = Vehicle.objects.annotate(_plate=Upper(Replace("plate", Value("·"), Value(""))))
-    return plates.filter(_plate__contains=wanted).values("owner_id")
+    return list(plates.filter(_plate__contains=wanted).values_list("owner_id", flat=True)[:PARTY_MATCH_LIMIT])
 
 
 def _party_condition(text: str) -> Q | None:
@@ -87,8 +91,10 @@ def _party_condition(text: str) -> Q | None:
     if digits.isdigit():
         if len(digits) == 11:
             return Q(phone=digits)
-        if len(digits) >= 4:
-            return Q(phone__endswith=digits) | by_plate
+        if len(digits) == 4:
+            return Q(phone_tail=digits) | by_plate
+        if len(digits) > 4:
+            return Q(phone_tail=digits[-4:], phone__endswith=digits) | by_plate
         return None
     return Q(name__icontains=text) | by_plate
 
@@ -107,8 +113,11 @@ def match_units(qs: QuerySet, text: str) -> QuerySet:
         cond |= Q(room=text)  # a bare room number, in any building
     party_cond = _party_condition(text) if aq is None else None
     if party_cond is not None:
-        parties = Party.objects.filter(party_cond).values("pk")
-        cond |= Q(pk__in=Occupancy.objects.filter(ended_on__isnull=True, party__in=parties).values("unit_id"))
+        # Resolved to ids first: each lookup then uses its own index (phone tail, name, plate), where one
+        # SQL statement OR-ing subqueries makes PostgreSQL scan every unit of the project.
+        party_ids = list(Party.objects.filter(party_cond).values_list("pk", flat=True)[:PARTY_MATCH_LIMIT])
+        unit_ids = Occupancy.objects.filter(ended_on__isnull=True, party_id__in=party_ids)
+        cond |= Q(pk__in=list(unit_ids.values_list("unit_id", flat=True)))
     qs = qs.filter(cond)
     if aq is not None and aq.exact is not None:
         qs = qs.annotate(
