@@ -84,16 +84,31 @@ def main() -> None:
         "LEFT JOIN estate_party p ON p.id = o.party_id "
     )
     cases = [
-        ("search by address 3-2-1201", ours_search("3-2-1201"),
-         raw(occupants + "WHERE u.project_id = %s AND u.address = %s", [project.pk, "3-2-1201"])),
-        ("search by phone tail 8563", ours_search("8563"),
-         raw(occupants + "WHERE u.project_id = %s AND u.id IN (SELECT o2.unit_id FROM estate_occupancy o2 "
-             "JOIN estate_party p2 ON p2.id = o2.party_id WHERE o2.ended_on IS NULL AND p2.phone_tail = %s) "
-             "LIMIT 25", [project.pk, "8563"])),
-        ("search by name 王建国", ours_search("王建国"),
-         raw(occupants + "WHERE u.project_id = %s AND u.id IN (SELECT o2.unit_id FROM estate_occupancy o2 "
-             "JOIN estate_party p2 ON p2.id = o2.party_id WHERE o2.ended_on IS NULL AND p2.name LIKE %s) "
-             "LIMIT 25", [project.pk, "%王建国%"])),
+        (
+            "search by address 3-2-1201",
+            ours_search("3-2-1201"),
+            raw(occupants + "WHERE u.project_id = %s AND u.address = %s", [project.pk, "3-2-1201"]),
+        ),
+        (
+            "search by phone tail 8563",
+            ours_search("8563"),
+            raw(
+                occupants + "WHERE u.project_id = %s AND u.id IN (SELECT o2.unit_id FROM estate_occupancy o2 "
+                "JOIN estate_party p2 ON p2.id = o2.party_id WHERE o2.ended_on IS NULL AND p2.phone_tail = %s) "
+                "LIMIT 25",
+                [project.pk, "8563"],
+            ),
+        ),
+        (
+            "search by name 王建国",
+            ours_search("王建国"),
+            raw(
+                occupants + "WHERE u.project_id = %s AND u.id IN (SELECT o2.unit_id FROM estate_occupancy o2 "
+                "JOIN estate_party p2 ON p2.id = o2.party_id WHERE o2.ended_on IS NULL AND p2.name LIKE %s) "
+                "LIMIT 25",
+                [project.pk, "%王建国%"],
+            ),
+        ),
     ]
     client = Client()
     client.force_login(clerk)
@@ -106,10 +121,15 @@ def main() -> None:
         [project.pk, project.pk],
     )
     # The page also renders HTML and counts per state; the raw side is only the rows it shows.
-    cases.append(("units list page 20 (HTML) vs its rows", lambda: client.get("/estate/units/?page=20"), page_sql))
     cases.append(
-        ("GET /api/v1/units?q=3-2-1201", lambda: client.get("/api/v1/units?q=3-2-1201"),
-         raw(occupants + "WHERE u.project_id = %s AND u.address = %s", [project.pk, "3-2-1201"])),
+        ("units list page 20 (HTML) vs its rows", lambda: client.get("/estate/units/?page=20"), page_sql)
+    )
+    cases.append(
+        (
+            "GET /api/v1/units?q=3-2-1201",
+            lambda: client.get("/api/v1/units?q=3-2-1201"),
+            raw(occupants + "WHERE u.project_id = %s AND u.address = %s", [project.pk, "3-2-1201"]),
+        ),
     )
     print(f"{'operation':36} {'ours ms':>9} {'raw SQL ms':>11} {'ratio':>7}")
     for name, ours, sql in cases:
