@@ -40,7 +40,7 @@ def test_admin_overrides_a_standard_for_project_2_and_sees_its_history_R3_4(worl
     modal = page.locator("#override-modal")
     expect(modal).to_be_visible()
     modal.locator("input[name$=amount]").fill("3")
-    modal.locator("textarea[name$=reason]").fill("客运站节假日客流大,投诉反馈放宽至3个工作日")
+    modal.locator("textarea[name$=reason]").fill("客运站节假日客流大，投诉反馈放宽至3个工作日")
     with page.expect_navigation():
         modal.get_by_role("button", name="保存为新版本").click()
 

@@ -56,7 +56,7 @@ def test_anonymous_is_sent_to_login(client):
 def test_unknown_year_shows_the_warning_banner(world, as_user):
     response = as_user(world.admin).get(URL, {"year": 2027})
     html = response.content.decode()
-    assert "2027年尚未录入国务院节假日安排,暂按周一至周五计算工作日" in html
+    assert "2027年尚未录入国务院节假日安排，暂按周一至周五计算工作日" in html
     assert "添加第一天" in html  # the empty state says what to do
 
 
@@ -108,7 +108,7 @@ def test_admin_adds_an_adjusted_working_saturday(world, as_user):
 def test_duplicate_date_is_refused_with_a_clear_message(world, as_user):
     response = as_user(world.admin).post(URL, {"date": "2025-10-01", "is_working": "0", "name": "重复"})
     assert response.status_code == 200
-    assert "2025-10-01 已在节假日表中(国庆节,放假),不能重复添加" in response.content.decode()
+    assert "2025-10-01 已在节假日表中（国庆节，放假），不能重复添加" in response.content.decode()
     assert CalendarDay.objects.get(date=date(2025, 10, 1)).name == "国庆节"
 
 

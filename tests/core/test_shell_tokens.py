@@ -102,7 +102,7 @@ def test_create_token_command_prints_only_the_token(world):
 
 def test_create_token_command_refuses_an_unknown_user(db):
     out = StringIO()
-    with pytest.raises(CommandError, match="用户不存在:nobody"):
+    with pytest.raises(CommandError, match="用户不存在：nobody"):
         call_command("create_token", "nobody", stdout=out)
     assert out.getvalue() == "" and not ApiToken.objects.exists()
 

@@ -1,5 +1,5 @@
 """Edit forms on the pages (Chinese errors next to the field, htmx modal), and revealing personal data
-(个人信息保护法: masked by default, a logged click for roles with VIEW_PERSONAL)."""
+(个人信息保护法： masked by default, a logged click for roles with VIEW_PERSONAL)."""
 
 from django.urls import reverse
 

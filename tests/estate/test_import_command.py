@@ -49,10 +49,10 @@ def test_command_exits_non_zero_and_prints_each_error_R2_3(world, tmp_path, caps
     assert exited.value.code != 0
     captured = capsys.readouterr()
     assert captured.out.splitlines() == [
-        "第2行「建筑面积(m²)」:必须是大于0的数字",
-        "第3行「楼栋号」:楼栋「9」不存在,请在「楼栋名称」列填写名称以新建",
+        "第2行「建筑面积(m²)」：必须是大于0的数字",
+        "第3行「楼栋号」：楼栋「9」不存在，请在「楼栋名称」列填写名称以新建",
     ]
-    assert "发现 2 个问题,未导入任何数据" in captured.err
+    assert "发现 2 个问题，未导入任何数据" in captured.err
     assert not Unit.objects.filter(building__code="5").exists()
 
 

@@ -145,7 +145,7 @@ def test_same_name_without_phone_is_not_merged_across_units(world, p3):
 def test_existing_unit_with_a_different_area_is_refused(world):
     report = import_estate(world.p1, workbook([row("3", "", 2, "1201", area=95)]), actor=world.clerk)
 
-    assert [str(e) for e in report.errors] == ["第2行「建筑面积(m²)」:房屋 3-2-1201 已存在且面积不同"]
+    assert [str(e) for e in report.errors] == ["第2行「建筑面积(m²)」：房屋 3-2-1201 已存在且面积不同"]
 
 
 def test_broken_workbook_reports_every_problem_and_writes_nothing_R2_3(world):
@@ -169,14 +169,14 @@ def test_broken_workbook_reports_every_problem_and_writes_nothing_R2_3(world):
     assert found == {
         (2, "建筑面积(m²)"): "必须是大于0的数字",
         (4, "建筑面积(m²)"): "房屋 5-1-102 与第3行重复且面积不同",
-        (5, "楼栋号"): "楼栋「9」不存在,请在「楼栋名称」列填写名称以新建",
-        (6, "业主姓名"): "必填,不能为空(本行填写了手机、证件号或关系)",
-        (7, "业主手机"): "手机号格式不正确,应为11位大陆手机号(如 13800138000)",
-        (8, "用途"): "只能填写:住宅、商铺、办公、储藏室、其他",
-        (8, "关系"): "只能填写:业主、家庭成员、住户、租户",
+        (5, "楼栋号"): "楼栋「9」不存在，请在「楼栋名称」列填写名称以新建",
+        (6, "业主姓名"): "必填，不能为空（本行填写了手机、证件号或关系）",
+        (7, "业主手机"): "手机号格式不正确，应为11位大陆手机号(如 13800138000)",
+        (8, "用途"): "只能填写：住宅、商铺、办公、储藏室、其他",
+        (8, "关系"): "只能填写：业主、家庭成员、住户、租户",
         (9, "建筑面积(m²)"): "不能超过100000(请检查单位是否为 m²)",
     }
-    assert str(report.errors[0]) == "第2行「建筑面积(m²)」:必须是大于0的数字"
+    assert str(report.errors[0]) == "第2行「建筑面积(m²)」：必须是大于0的数字"
     assert [e.row for e in report.errors] == sorted(e.row for e in report.errors)
 
 
@@ -194,13 +194,13 @@ def test_dry_run_checks_and_counts_but_writes_nothing(world, p3):
     ("cells", "column", "message"),
     [
         ({"entrance": "二"}, "单元", "必须是1到99之间的整数"),
-        ({"room": ""}, "房号", "必填,不能为空"),
-        ({"room": "1-101"}, "房号", "不能包含「-」(房号全称用「-」分隔楼栋、单元和房号)"),
+        ({"room": ""}, "房号", "必填，不能为空"),
+        ({"room": "1-101"}, "房号", "不能包含「-」（房号全称用「-」分隔楼栋、单元和房号）"),
         ({"area": 0}, "建筑面积(m²)", "必须是大于0的数字"),
-        ({"area": None}, "建筑面积(m²)", "必填,不能为空"),
+        ({"area": None}, "建筑面积(m²)", "必填，不能为空"),
         ({"inner": 99}, "套内面积(m²)", "套内面积不能大于建筑面积"),
-        ({"state": "已售"}, "状态", "只能填写:空置、已交付、已入住、装修中、出租"),
-        ({"signed": "Y"}, "已签合同", "只能填写:是、否"),
+        ({"state": "已售"}, "状态", "只能填写：空置、已交付、已入住、装修中、出租"),
+        ({"signed": "Y"}, "已签合同", "只能填写：是、否"),
         ({"id_number": 330102199001011234}, "证件号", None),
         ({"name": "张" * 61}, "业主姓名", "不能超过60个字符"),
     ],
@@ -230,7 +230,7 @@ def test_new_building_named_differently_on_two_rows_is_refused(world, p3):
     )
 
     assert [str(e) for e in report.errors] == [
-        "第3行「楼栋名称」:楼栋「5」在第2行的名称为「5号楼」,与本行不同"
+        "第3行「楼栋名称」：楼栋「5」在第2行的名称为「5号楼」，与本行不同"
     ]
 
 
@@ -248,7 +248,7 @@ def test_blank_cells_on_the_first_row_of_a_unit_mean_the_defaults(world, p3):
 def test_same_unit_with_another_use_on_a_later_row_is_refused(world, p3):
     report = import_estate(p3, workbook([row(), row(name="李静", phone="", use="商铺")]), actor=world.admin)
 
-    assert [str(e) for e in report.errors] == ["第3行「用途」:房屋 5-1-101 与第2行重复且用途不同"]
+    assert [str(e) for e in report.errors] == ["第3行「用途」：房屋 5-1-101 与第2行重复且用途不同"]
 
 
 def test_same_party_twice_on_a_unit_with_another_relation_is_refused(world, p3):
@@ -261,10 +261,10 @@ def test_same_party_twice_on_a_unit_with_another_relation_is_refused(world, p3):
     ("data", "message"),
     [
         (io.BytesIO(b"not a spreadsheet"), "文件不是有效的 Excel"),
-        (workbook([row()], sheet="Sheet1"), "找不到工作表「房屋」(文件中的工作表:Sheet1)"),
+        (workbook([row()], sheet="Sheet1"), "找不到工作表「房屋」(文件中的工作表：Sheet1)"),
         (
             workbook([row()], header=["楼栋", "房号"]),
-            "第1行表头缺少必填列:楼栋号、单元、建筑面积(m²)、业主姓名",
+            "第1行表头缺少必填列：楼栋号、单元、建筑面积(m²)、业主姓名",
         ),
         (workbook([]), "没有数据行"),
         (io.BytesIO(b""), "文件是空的"),
@@ -282,7 +282,7 @@ def test_too_many_rows_are_refused(world, p3, monkeypatch):
 
     report = import_estate(p3, workbook([row(room=str(100 + i)) for i in range(4)]), actor=world.admin)
 
-    assert [e.message for e in report.errors] == ["数据超过 3 行,未导入。请拆分成多个文件分批导入"]
+    assert [e.message for e in report.errors] == ["数据超过 3 行，未导入。请拆分成多个文件分批导入"]
     assert not Unit.objects.filter(project=p3).exists()
 
 

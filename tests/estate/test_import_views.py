@@ -86,7 +86,7 @@ def test_reupload_says_nothing_new_was_added(world, as_user):
 
     response = upload(client, workbook([row()]))
 
-    assert "全部已在系统中,本次没有新增数据" in response.content.decode()
+    assert "全部已在系统中，本次没有新增数据" in response.content.decode()
 
 
 def test_dry_run_upload_reports_but_imports_nothing(world, as_user):
@@ -104,8 +104,8 @@ def test_bad_upload_shows_error_table_and_imports_nothing_R2_3(world, as_user):
 
     html = response.content.decode()
     assert 'data-testid="import-errors"' in html
-    assert "发现 2 个问题,未导入任何数据" in html
-    assert "楼栋「9」不存在,请在「楼栋名称」列填写名称以新建</td>" in html
+    assert "发现 2 个问题，未导入任何数据" in html
+    assert "楼栋「9」不存在，请在「楼栋名称」列填写名称以新建</td>" in html
     assert [(e.row, e.column) for e in response.context["report"].errors] == [
         (3, "建筑面积(m²)"),
         (4, "楼栋号"),

@@ -102,7 +102,7 @@ def test_occupancy_add_reuses_the_same_person_and_moves_the_primary_contact(worl
     assert list(
         Occupancy.objects.filter(unit=world.other_unit, is_primary=True).values_list("party__name", flat=True)
     ) == ["张伟"]
-    assert "登记业主:张伟" in timeline_of(world.other_unit).get().note
+    assert "登记业主：张伟" in timeline_of(world.other_unit).get().note
 
 
 def test_occupancy_add_twice_is_a_conflict(world):

@@ -1,4 +1,4 @@
-"""The owners' H5 portal: own units only, masked household names, coming-soon tabs, 我的, messages."""
+"""The owners' H5 portal: own units only, masked household names, coming-soon tabs, 我的， messages."""
 
 import pytest
 from django.urls import reverse

@@ -130,7 +130,7 @@ INDICATORS = [
     (22, "管理层员工专业培训合格率", "ge", 100, "%"),
     (23, "特种作业员工持证上岗率", "ge", 100, "%"),
     (24, "维修服务回访率", "ge", 30, "%"),
-    (25, "业主(住户)对物业管理综合满意率", "ge", 98, "%"),
+    (25, "业主（住户）对物业管理综合满意率", "ge", 98, "%"),
 ]
 
 
@@ -213,7 +213,7 @@ def test_load_standards_is_idempotent_and_never_touches_versions(world):
 
 def test_load_standards_adds_new_entries_and_refreshes_names_only(tmp_path):
     text = CATALOGUE_PATH.read_text(encoding="utf-8")
-    text = text.replace('name = "三分钟服务承诺"', 'name = "三分钟服务承诺(新名)"')
+    text = text.replace('name = "三分钟服务承诺"', 'name = "三分钟服务承诺（新名）"')
     text = text.replace("amount = 3\n", "amount = 5\n", 1)  # a changed default value must not apply
     text += '\n[[standard]]\ncode = "service.test_new"\nname = "新标准"\nname_en = "New"\n'
     text += 'department = "customer_service"\nkind = "deadline"\nrequirement = "R3.4"\nsource = "S0"\n'
@@ -223,7 +223,7 @@ def test_load_standards_adds_new_entries_and_refreshes_names_only(tmp_path):
     call_command("load_standards", file=str(path))
     call_command("load_standards", file=str(path))
     dispatch = _default("service.dispatch")
-    assert dispatch.standard.name == "三分钟服务承诺(新名)"
+    assert dispatch.standard.name == "三分钟服务承诺（新名）"
     assert dispatch.amount == 3
     assert StandardVersion.objects.filter(standard__code="service.test_new").count() == 1
     assert _default("service.test_new").amount == 10

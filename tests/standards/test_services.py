@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def override(world, std, code="service.dispatch", *, actor=None, project=None, **kw):
     kw.setdefault("amount", 5)
     kw.setdefault("enabled", True)
-    kw.setdefault("reason", "项目面积大,三分钟到不了")
+    kw.setdefault("reason", "项目面积大，三分钟到不了")
     return standard_override(std(code), actor=actor or world.manager, project=project or world.p1, **kw)
 
 

@@ -62,7 +62,7 @@ def build_api() -> NinjaAPI:
     api = NinjaAPI(
         title="Jiayuan 家园 API",
         version="1",
-        description="物业服务管理系统 HTTP API。认证:会话 Cookie 或 `Authorization: Bearer <token>`"
+        description="物业服务管理系统 HTTP API。认证：会话 Cookie 或 `Authorization: Bearer <token>`"
         "(在个人资料页或 `jiayuan create_token USER` 创建)。错误一律返回 `{code, message, field}`。",
         auth=[BearerAuth(), SessionAuth()],
         urls_namespace="api",
@@ -82,7 +82,7 @@ def build_api() -> NinjaAPI:
             request,
             {
                 "code": "validation_failed",
-                "message": f"参数不合法:{first.get('msg', '')}",
+                "message": f"参数不合法：{first.get('msg', '')}",
                 "field": ".".join(loc) or None,
                 "errors": exc.errors,
             },

@@ -42,7 +42,7 @@ class CalendarDayForm(forms.Form):
     )
     is_working = forms.TypedChoiceField(
         label=_("类型"),
-        choices=[("0", _("放假(周一至周五的法定节假日)")), ("1", _("调休上班(周六、周日上班)"))],
+        choices=[("0", _("放假（周一至周五的法定节假日）")), ("1", _("调休上班（周六、周日上班）"))],
         coerce=lambda v: v == "1",
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
         initial="0",
@@ -51,7 +51,7 @@ class CalendarDayForm(forms.Form):
         label=_("名称"),
         max_length=40,
         required=False,
-        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": _("如:春节")}),
+        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": _("如：春节")}),
     )
 
     def clean(self):

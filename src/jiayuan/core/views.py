@@ -72,7 +72,7 @@ class TokenCreateForm(forms.Form):
         label=gettext_lazy("令牌名称"),
         max_length=60,
         required=False,
-        help_text=gettext_lazy("用于区分不同用途,例如“报表脚本”。"),
+        help_text=gettext_lazy("用于区分不同用途，例如“报表脚本”。"),
     )
 
 
@@ -115,7 +115,9 @@ def token_create_view(request):
 def token_revoke_view(request, token_id: int):
     token = get_object_or_404(ApiToken, pk=token_id, user=request.user, revoked_at__isnull=True)
     token_revoke(token)
-    messages.success(request, _("令牌“%(name)s”已吊销,使用它的程序将无法再访问 API。") % {"name": token.name})
+    messages.success(
+        request, _("令牌“%(name)s”已吊销，使用它的程序将无法再访问 API。") % {"name": token.name}
+    )
     return redirect("profile")
 
 

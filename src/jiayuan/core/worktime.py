@@ -95,7 +95,7 @@ def _warn_unknown(year: int, table: _Table) -> None:
         return
     with _lock:
         _warned_years.add(year)
-    logger.warning("%s年尚未录入国务院节假日安排,暂按周一至周五计算工作日", year)
+    logger.warning("%s年尚未录入国务院节假日安排，暂按周一至周五计算工作日", year)
 
 
 def year_is_known(year: int) -> bool:
@@ -328,11 +328,11 @@ def check_new_day(day: date, is_working: bool) -> None:
     if taken is not None:
         kind = "调休上班" if taken.is_working else "放假"
         raise ValidationFailed(
-            f"{day:%Y-%m-%d} 已在节假日表中({taken.name or '未命名'},{kind}),不能重复添加", field="date"
+            f"{day:%Y-%m-%d} 已在节假日表中（{taken.name or '未命名'}，{kind}），不能重复添加", field="date"
         )
     if is_working and day.weekday() < 5:
         raise ValidationFailed(
-            f"{day:%Y-%m-%d} 是星期{WEEKDAYS[day.weekday()]},本就是工作日;调休上班只需添加周六、周日",
+            f"{day:%Y-%m-%d} 是星期{WEEKDAYS[day.weekday()]}，本就是工作日；调休上班只需添加周六、周日",
             field="is_working",
         )
 
@@ -348,7 +348,7 @@ def calendar_day_add(*, actor, day: date, is_working: bool, name: str = ""):
         with transaction.atomic():
             entry.save()
     except IntegrityError:  # added by someone else between the check and the insert
-        raise ValidationFailed(f"{day:%Y-%m-%d} 已在节假日表中,不能重复添加", field="date")
+        raise ValidationFailed(f"{day:%Y-%m-%d} 已在节假日表中，不能重复添加", field="date")
     logger.info("calendar day added: %s working=%s by %s", day, is_working, actor)
     return entry
 
@@ -358,7 +358,7 @@ def calendar_day_remove(entry, *, actor) -> None:
     if not has_perm(actor, Perm.EDIT_CALENDAR, None):
         raise Forbidden("只有公司管理员可以维护节假日")
     if entry.source != SOURCE_MANUAL:
-        raise ValidationFailed("国务院节假日安排中的日期不能删除,只能删除手工添加的日期")
+        raise ValidationFailed("国务院节假日安排中的日期不能删除，只能删除手工添加的日期")
     entry._history_user = actor
     with transaction.atomic():
         entry.delete()

@@ -138,7 +138,7 @@ class OccupantOut(Schema):
     relation: str
     is_primary: bool
     started_on: date | None
-    phone: str = Field(description="默认脱敏;有“查看完整个人信息”权限时在单条记录中为完整号码(已记录)")
+    phone: str = Field(description="默认脱敏；有“查看完整个人信息”权限时在单条记录中为完整号码（已记录）")
 
 
 class UnitOut(Schema):
@@ -190,7 +190,7 @@ class PartyOut(Schema):
     project: int = Field(alias="project_id")
     name: str
     kind: str
-    phone: str = Field(alias="phone_out", description="脱敏;详情中有权限时为完整号码(已记录)")
+    phone: str = Field(alias="phone_out", description="脱敏；详情中有权限时为完整号码（已记录）")
     units: list[PartyUnitOut] = Field(alias="units_out", description="当前关联的房屋")
 
 
@@ -283,7 +283,7 @@ def _party_out(user, party: Party, occupancies) -> Party:
 # --- endpoints -----------------------------------------------------------------------------------------
 
 
-@router.get("/buildings", response={200: BuildingPage, **ERRORS}, summary="楼栋列表(含签约/未签约户数)")
+@router.get("/buildings", response={200: BuildingPage, **ERRORS}, summary="楼栋列表（含签约/未签约户数）")
 def list_buildings(request, query: Query[BuildingQuery]):
     page = _page(buildings_for(request.auth, None, _filter_data(query)), query)
     for building in page["items"]:
@@ -303,7 +303,7 @@ def list_units(request, query: Query[UnitQuery]):
     return page
 
 
-@router.get("/units/{unit_id}", response={200: UnitListOut, **ERRORS}, summary="房屋详情(含当前住户)")
+@router.get("/units/{unit_id}", response={200: UnitListOut, **ERRORS}, summary="房屋详情（含当前住户）")
 def get_unit(request, unit_id: int = Path(..., ge=1, le=MAX_ID)):
     return _unit_out(request.auth, unit_detail(request.auth, unit_id), reveal=True)
 
@@ -317,7 +317,7 @@ def patch_unit(request, payload: UnitPatch, unit_id: int = Path(..., ge=1, le=MA
     return _unit_out(request.auth, unit_detail(request.auth, unit_id))
 
 
-@router.get("/parties", response={200: PartyPage, **ERRORS}, summary="业主住户列表(手机号脱敏)")
+@router.get("/parties", response={200: PartyPage, **ERRORS}, summary="业主住户列表（手机号脱敏）")
 def list_parties(request, query: Query[PartyQuery]):
     page = _page(parties_for(request.auth, None, _filter_data(query)), query)
     page["items"] = [_party_out(request.auth, p, p.current_occupancies) for p in page["items"]]

@@ -67,7 +67,7 @@ def export_rows(units: QuerySet, *, reveal: bool = True) -> list[tuple]:
         for occ in unit.current_occupancies or [None]:
             rows.append(facts + _party_cells(occ, reveal))
             if len(rows) > MAX_ROWS:
-                raise ValidationFailed(f"导出超过 {MAX_ROWS} 行,请先按楼栋等条件筛选后分批导出")
+                raise ValidationFailed(f"导出超过 {MAX_ROWS} 行，请先按楼栋等条件筛选后分批导出")
     return rows
 
 
@@ -204,7 +204,7 @@ def _add_validations(ws) -> None:
             allow_blank=True,
             showErrorMessage=True,
             errorTitle="输入有误",
-            error=f"「{col.header}」只能填写:{'、'.join(col.choices)}",
+            error=f"「{col.header}」只能填写：{'、'.join(col.choices)}",
             promptTitle=col.header,
             prompt=col.help[:255],
         )
@@ -213,13 +213,13 @@ def _add_validations(ws) -> None:
 
 
 HELP_NOTES = (
-    "第2行是示例,导入前请改写或删除;每个房屋的每个业主/住户写一行,同一房屋有几人就写几行,房屋信息须一致。",
-    "带 * 的列必填。表头和工作表名「房屋」请勿修改;列的顺序可以调整,多余的列会被忽略。",
-    "导入只新增不修改:已存在的房屋(楼栋号+单元+房号相同)不会被改动,面积或用途与系统不一致时报错;"
+    "第2行是示例，导入前请改写或删除；每个房屋的每个业主/住户写一行，同一房屋有几人就写几行，房屋信息须一致。",
+    "带 * 的列必填。表头和工作表名「房屋」请勿修改；列的顺序可以调整，多余的列会被忽略。",
+    "导入只新增不修改：已存在的房屋（楼栋号+单元+房号相同）不会被改动，面积或用途与系统不一致时报错；"
     "重复导入同一文件不会产生重复数据。",
-    "同名且同手机号的人视为同一人;没有手机号时,只在同一房屋内按姓名匹配。",
-    "先检查全部行:只要有一行有问题,就不导入任何数据,并列出每个问题所在的行和列。",
-    f"单个文件不超过 10 MB、{MAX_ROWS} 行;本系统「导出」的文件可直接再次导入。",
+    "同名且同手机号的人视为同一人；没有手机号时，只在同一房屋内按姓名匹配。",
+    "先检查全部行：只要有一行有问题，就不导入任何数据，并列出每个问题所在的行和列。",
+    f"单个文件不超过 10 MB、{MAX_ROWS} 行；本系统「导出」的文件可直接再次导入。",
 )
 
 

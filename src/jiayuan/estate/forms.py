@@ -11,7 +11,7 @@ from jiayuan.core.errors import DomainError
 from jiayuan.estate.models import Occupancy, Party, Unit
 from jiayuan.estate.services import MOBILE_RE
 
-mobile_validator = RegexValidator(MOBILE_RE, _("手机号格式不正确:应为 11 位中国大陆手机号,如 13800138000"))
+mobile_validator = RegexValidator(MOBILE_RE, _("手机号格式不正确：应为 11 位中国大陆手机号，如 13800138000"))
 
 
 def style_widgets(fields, *, small: bool = False) -> None:
@@ -90,7 +90,7 @@ class PartyForm(ServiceForm):
         label=_("证件号"),
         max_length=32,
         required=False,
-        help_text=_("身份证号 18 位,末位可为 X"),
+        help_text=_("身份证号 18 位，末位可为 X"),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
@@ -126,5 +126,5 @@ class OccupancyEndForm(ServiceForm):
         label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
     )
     reason = forms.CharField(
-        label=_("原因"), max_length=100, required=False, help_text=_("如:房屋出售、租约到期")
+        label=_("原因"), max_length=100, required=False, help_text=_("如：房屋出售、租约到期")
     )

@@ -151,7 +151,7 @@ def _apply(filterset_cls, data, qs, *, user, project):
     fs = filterset_cls(data, queryset=qs, user=user, project=project)
     if not fs.is_valid():
         name, errors = next(iter(fs.errors.items()))
-        raise ValidationFailed(f"筛选条件不合法:{errors[0]}", field=name)
+        raise ValidationFailed(f"筛选条件不合法：{errors[0]}", field=name)
     return fs.qs
 
 

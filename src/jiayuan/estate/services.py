@@ -48,28 +48,28 @@ def clean_mobile(phone: str | None, *, required: bool = False) -> str:
             raise ValidationFailed("请填写手机号", field="phone")
         return ""
     if not MOBILE_RE.match(phone):
-        raise ValidationFailed("手机号格式不正确:应为 11 位中国大陆手机号,如 13800138000", field="phone")
+        raise ValidationFailed("手机号格式不正确：应为 11 位中国大陆手机号，如 13800138000", field="phone")
     return phone
 
 
 def clean_id_number(number: str | None) -> str:
-    """证件号: 18-digit resident ID numbers must carry the right check digit; other documents a plain code."""
+    """证件号： 18-digit resident ID numbers must carry the right check digit; other documents a plain code."""
     number = (number or "").strip().upper()
     if not number:
         return ""
     if not _ID_RE.match(number):
-        raise ValidationFailed("证件号只能包含字母、数字和连字符,长度 5–32 位", field="id_number")
+        raise ValidationFailed("证件号只能包含字母、数字和连字符，长度 5–32 位", field="id_number")
     if len(number) == 18 and number[:17].isdigit():
         total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True))
         if _ID_CHECK[total % 11] != number[17]:
-            raise ValidationFailed("身份证号校验位不正确,请核对", field="id_number")
+            raise ValidationFailed("身份证号校验位不正确，请核对", field="id_number")
     return number
 
 
 def _clean_unit_changes(unit: Unit, changes: dict) -> dict:
     unknown = set(changes) - set(UNIT_FIELDS)
     if unknown:
-        raise ValidationFailed(f"不能修改字段:{', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+        raise ValidationFailed(f"不能修改字段：{', '.join(sorted(unknown))}", field=sorted(unknown)[0])
     if "state" in changes and changes["state"] not in Unit.State.values:
         raise ValidationFailed("房屋状态不正确", field="state")
     if "use" in changes and changes["use"] not in Unit.Use.values:
@@ -103,7 +103,7 @@ def _describe(model, changed: dict) -> str:
         elif isinstance(new, Decimal):
             old, new = (f"{Decimal(old):.2f}" if old is not None else old), f"{new:.2f}"
         parts.append(
-            f"{f.verbose_name}:{old if old not in (None, '') else '—'} → {new if new not in (None, '') else '—'}"
+            f"{f.verbose_name}：{old if old not in (None, '') else '—'} → {new if new not in (None, '') else '—'}"
         )
     return ";".join(parts)
 
@@ -125,7 +125,7 @@ def unit_create(
     _require_edit(actor, building.project_id)
     room = (room or "").strip()
     if not room or "-" in room:
-        raise ValidationFailed("房号不能为空,也不能包含“-”", field="room")
+        raise ValidationFailed("房号不能为空，也不能包含“-”", field="room")
     if entrance < 1:
         raise ValidationFailed("单元号必须大于 0", field="entrance")
     if floor is None:
@@ -184,7 +184,7 @@ def party_update(party: Party, *, actor, **changes) -> Party:
     _require_edit(actor, party.project_id)
     unknown = set(changes) - set(PARTY_FIELDS)
     if unknown:
-        raise ValidationFailed(f"不能修改字段:{', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+        raise ValidationFailed(f"不能修改字段：{', '.join(sorted(unknown))}", field=sorted(unknown)[0])
     if "name" in changes:
         changes["name"] = (changes["name"] or "").strip()
         if not changes["name"]:
@@ -253,7 +253,7 @@ def occupancy_add(
         )
         _as_actor(occ, actor).save()
         label = Occupancy.Relation(relation).label
-        timeline_append(unit, actor=actor, action="occupancy_add", note=f"登记{label}:{party.name}")
+        timeline_append(unit, actor=actor, action="occupancy_add", note=f"登记{label}：{party.name}")
     return occ
 
 
@@ -271,7 +271,7 @@ def occupancy_end(
             raise ValidationFailed("结束日期不能早于起始日期", field="ended_on")
         locked.ended_on = ended_on
         _as_actor(locked, actor).save(update_fields=["ended_on"])
-        note = f"解除{locked.get_relation_display()}:{locked.party.name}(结束日期 {ended_on})"
+        note = f"解除{locked.get_relation_display()}：{locked.party.name}（结束日期 {ended_on}）"
         timeline_append(locked.unit, actor=actor, action="occupancy_end", note=f"{note} {reason}".strip())
     return locked
 

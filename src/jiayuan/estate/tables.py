@@ -65,7 +65,7 @@ class UnitTable(tables.Table):
 
     class Meta:
         attrs = TABLE_ATTRS
-        empty_text = _("没有符合条件的房屋。可以清除筛选条件,或通过“导入导出”批量导入房屋。")
+        empty_text = _("没有符合条件的房屋。可以清除筛选条件，或通过“导入导出”批量导入房屋。")
         order_by = ("address",)
 
     def render_building_area(self, value):
@@ -88,7 +88,7 @@ class SearchTable(UnitTable):
     class Meta(UnitTable.Meta):
         exclude = ("building", "entrance", "floor")
         empty_text = _(
-            "没有找到匹配的房屋或住户。房号请按“楼栋-单元-房号”输入,如 3-2-1201;也可输入姓名或手机尾号。"
+            "没有找到匹配的房屋或住户。房号请按“楼栋-单元-房号”输入，如 3-2-1201；也可输入姓名或手机尾号。"
         )
         order_by = ()
         orderable = False  # relevance order: the exact address first
@@ -144,7 +144,7 @@ class PartyTable(tables.Table):
 
     class Meta:
         attrs = TABLE_ATTRS
-        empty_text = _("没有符合条件的业主或住户。可以在房屋页面登记住户,或从 Excel 导入。")
+        empty_text = _("没有符合条件的业主或住户。可以在房屋页面登记住户，或从 Excel 导入。")
         order_by = ("name",)
 
     def render_phone(self, value):

@@ -28,14 +28,14 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Excel 文件"),
         help_text=format_lazy(
-            _("仅支持 .xlsx,不超过 {mb} MB、{rows} 行"), mb=MAX_FILE_BYTES // (1024 * 1024), rows=MAX_ROWS
+            _("仅支持 .xlsx，不超过 {mb} MB、{rows} 行"), mb=MAX_FILE_BYTES // (1024 * 1024), rows=MAX_ROWS
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx," + XLSX, "class": "form-control"}),
     )
     dry_run = forms.BooleanField(
         label=_("仅检查不导入"),
         required=False,
-        help_text=_("只检查每一行并列出问题,不写入任何数据"),
+        help_text=_("只检查每一行并列出问题，不写入任何数据"),
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
 
@@ -45,7 +45,7 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(_("请上传 .xlsx 格式的 Excel 文件(.xls 请先另存为 .xlsx)"))
         if f.size > MAX_FILE_BYTES:
             raise forms.ValidationError(
-                _("文件超过 %(mb)d MB,请拆分后分批导入") % {"mb": MAX_FILE_BYTES // (1024 * 1024)}
+                _("文件超过 %(mb)d MB，请拆分后分批导入") % {"mb": MAX_FILE_BYTES // (1024 * 1024)}
             )
         return f
 

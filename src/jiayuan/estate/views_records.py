@@ -135,7 +135,7 @@ def occupancy_add(request, pk: int):
     return _form_page(
         request,
         form,
-        title=_("登记住户:%(address)s") % {"address": unit.address},
+        title=_("登记住户：%(address)s") % {"address": unit.address},
         action=request.path,
         back=url,
         back_label=unit.address,
@@ -161,7 +161,7 @@ def occupancy_end(request, pk: int):
         if _run(form, lambda data: services.occupancy_end(occ, actor=request.user, **data)):
             return _done(request, url)
     confirm = _(
-        "将解除 %(name)s 与 %(address)s 的%(relation)s关系。历史记录会保留,此后其门户账号不能再查看该房屋。"
+        "将解除 %(name)s 与 %(address)s 的%(relation)s关系。历史记录会保留，此后其门户账号不能再查看该房屋。"
     ) % {
         "name": occ.party.name,
         "address": occ.unit.address,

@@ -43,7 +43,7 @@ class ProjectOut(Schema):
     company: int
     company_name: str
     address: str
-    manager: str | None = Field(description="项目负责人(专人负责制)")
+    manager: str | None = Field(description="项目负责人（专人负责制）")
     active: bool
 
 

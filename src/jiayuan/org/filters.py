@@ -109,7 +109,7 @@ def apply_filters(filterset):
     """The filtered queryset, or a 422 naming the first bad parameter (API and selectors)."""
     if not filterset.is_valid():
         field_name, messages = next(iter(filterset.errors.items()))
-        raise ValidationFailed(f"筛选条件不合法:{messages[0]}", field=field_name)
+        raise ValidationFailed(f"筛选条件不合法：{messages[0]}", field=field_name)
     return filterset.qs
 
 

@@ -52,7 +52,7 @@ class CertificateForm(BootstrapMixin, forms.Form):
         label=_("有效期至"),
         required=False,
         widget=DateInput(),
-        help_text=_("长期有效的证书留空;到期前 30 天起列入“证书到期”提醒"),
+        help_text=_("长期有效的证书留空；到期前 30 天起列入“证书到期”提醒"),
     )
 
     def __init__(self, *args, **kwargs):
@@ -78,7 +78,7 @@ class TrainingForm(BootstrapMixin, forms.Form):
         label=_("参训员工"),
         queryset=Staff.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("可多选:同一场培训为每人各记一条"),
+        help_text=_("可多选：同一场培训为每人各记一条"),
     )
     date = forms.DateField(label=_("培训日期"), widget=DateInput())
     topic = forms.CharField(label=_("培训主题"), max_length=100)
@@ -96,7 +96,7 @@ class TrainingForm(BootstrapMixin, forms.Form):
         widget=forms.Select(choices=[("unknown", _("未考核")), ("true", _("合格")), ("false", _("不合格"))]),
     )
     score = forms.DecimalField(
-        label=_("成绩"), max_digits=5, decimal_places=1, required=False, help_text=_("0–100,可不填")
+        label=_("成绩"), max_digits=5, decimal_places=1, required=False, help_text=_("0–100，可不填")
     )
 
     def __init__(self, *args, staff_queryset, **kwargs):

@@ -29,7 +29,7 @@ class Company(models.Model):
 
 
 class Project(models.Model):
-    """A managed project (管理项目): an estate, office park, station… One responsible person (专人负责制, R1.1)."""
+    """A managed project (管理项目): an estate, office park, station… One responsible person (专人负责制， R1.1)."""
 
     class Kind(models.TextChoices):
         RESIDENTIAL = "residential", _("住宅小区")
@@ -63,7 +63,7 @@ class Project(models.Model):
 
 
 class Department(ProjectScoped):
-    """A department of a project (客服部, 工程部…); the company quality department has no project."""
+    """A department of a project (客服部， 工程部…); the company quality department has no project."""
 
     class Kind(models.TextChoices):
         MANAGEMENT = "management", _("项目管理处")
@@ -154,7 +154,7 @@ class CertificateStatus(models.TextChoices):
 
 
 class Certificate(ProjectScoped):
-    """A certificate held by a staff member (持证上岗, R1.3)."""
+    """A certificate held by a staff member (持证上岗， R1.3)."""
 
     class Kind(models.TextChoices):
         PROPERTY_MANAGEMENT = "property_management", _("物业管理从业证")

@@ -22,7 +22,7 @@ def can_edit_org(user, project_id: int) -> bool:
 
 
 def can_view_personal(user, project_id: int) -> bool:
-    """See full phone numbers of the project's staff (个人信息保护法: others see them masked)."""
+    """See full phone numbers of the project's staff (个人信息保护法： others see them masked)."""
     return has_perm(user, Perm.VIEW_PERSONAL, project_id)
 
 

@@ -23,7 +23,7 @@ def _guard(staff: Staff, actor) -> None:
     if not can_edit_org(actor, staff.project_id):
         raise Forbidden("您没有维护该项目员工资料的权限")
     if not staff.active:
-        raise ValidationFailed("该员工已离职,不能再登记", field="staff")
+        raise ValidationFailed("该员工已离职，不能再登记", field="staff")
 
 
 def _check_date(value: date | None, field: str, label: str) -> None:
@@ -67,7 +67,7 @@ def certificate_add(
             staff,
             actor=actor,
             action="certificate_add",
-            note=f"登记{label},有效期至 {until}",
+            note=f"登记{label}，有效期至 {until}",
             data={"certificate": cert.pk},
         )
     return cert
@@ -97,7 +97,7 @@ def training_record(
         raise ValidationFailed("请填写培训日期", field="date")
     _check_date(date, "date", "培训日期")
     if date > timezone.localdate():
-        raise ValidationFailed("培训日期不能晚于今天:请在培训结束后登记", field="date")
+        raise ValidationFailed("培训日期不能晚于今天：请在培训结束后登记", field="date")
     hours = _decimal(hours, "hours", "学时")
     if hours is None or not (MIN_HOURS <= hours <= MAX_HOURS):
         raise ValidationFailed("学时须在 0.5 至 24 小时之间", field="hours")

@@ -22,7 +22,7 @@ router = Router(tags=["standards"])
 
 class VersionOut(Schema):
     id: int
-    project: int | None = Field(description="项目 id;公司默认为 null")
+    project: int | None = Field(description="项目 id；公司默认为 null")
     version: int
     enabled: bool
     amount: Decimal
@@ -31,7 +31,7 @@ class VersionOut(Schema):
     comparator: str
     window: str
     people: int | None
-    display: str = Field(description="人读的数值,如 “3 分钟”、“每日 2 次”、“≥ 98%”")
+    display: str = Field(description="人读的数值，如 “3 分钟”、“每日 2 次”、“≥ 98%”")
     valid_from: datetime
     valid_to: datetime | None
     reason: str
@@ -40,7 +40,7 @@ class VersionOut(Schema):
 
 class StandardOut(Schema):
     id: int
-    project: int | None = Field(description="查询的项目 id(effective 按该项目计算);未指定为 null")
+    project: int | None = Field(description="查询的项目 id(effective 按该项目计算)；未指定为 null")
     code: str
     name: str
     name_en: str
@@ -91,13 +91,13 @@ class OverrideIn(Schema):
     project: int = Field(..., ge=1, le=2**31 - 1)
     amount: Amount
     enabled: bool = True
-    reason: str = Field(..., min_length=1, max_length=200, pattern=r"\S", description="调整原因,必填")
+    reason: str = Field(..., min_length=1, max_length=200, pattern=r"\S", description="调整原因，必填")
     unit: str | None = Field(None, max_length=20)
     period: Period | None = None
     comparator: Comparator | None = None
     window: str | None = Field(None, max_length=20)
     people: int | None = Field(None, ge=0, le=100, description="0 表示不限人数")
-    valid_from: datetime | None = Field(None, description="生效时间,默认立即;不能早于现在")
+    valid_from: datetime | None = Field(None, description="生效时间，默认立即；不能早于现在")
 
 
 def _version_out(v: StandardVersion | None, kind: str) -> dict | None:
@@ -165,7 +165,7 @@ def _project(request, project_id: int | None):
 
 @router.get("/standards", response={200: StandardPage, **ERRORS}, summary="服务标准列表")
 def list_standards(request, filters: Query[StandardQuery]):
-    """公司默认值;指定 `project` 时同时给出该项目当前执行的值(`effective`)。"""
+    """公司默认值；指定 `project` 时同时给出该项目当前执行的值(`effective`)。"""
     _viewer(request)
     project = _project(request, filters.project)
     data = {k: v for k, v in filters.dict().items() if k in ("department", "kind", "code", "q") and v}
@@ -185,7 +185,7 @@ def list_standards(request, filters: Query[StandardQuery]):
 
 @router.get("/standards/{standard_id}", response={200: StandardDetailOut, **ERRORS}, summary="服务标准详情")
 def get_standard(request, standard_id: StandardId, project: int | None = Query(None, ge=1, le=2**31 - 1)):
-    """定义、公司默认值、(指定项目时)该项目执行值,以及用户可见的全部版本。"""
+    """定义、公司默认值、（指定项目时）该项目执行值，以及用户可见的全部版本。"""
     _viewer(request)
     standard = _standard(request, standard_id)
     project_obj = _project(request, project)
@@ -208,7 +208,7 @@ def get_standard(request, standard_id: StandardId, project: int | None = Query(N
     summary="调整项目服务标准",
 )
 def create_override(request, standard_id: StandardId, payload: OverrideIn):
-    """为一个项目生成该标准的新版本(项目经理或公司管理员)。原版本记下失效时间,从不修改。"""
+    """为一个项目生成该标准的新版本（项目经理或公司管理员）。原版本记下失效时间，从不修改。"""
     _viewer(request)
     standard = _standard(request, standard_id)
     project = _project(request, payload.project)

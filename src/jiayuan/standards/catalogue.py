@@ -20,7 +20,7 @@ from jiayuan.standards.values import Values, check_values, to_decimal
 CATALOGUE_PATH = Path(__file__).resolve().parent / "data" / "catalogue.toml"
 # Version 1 of every default is in force since long before any record the system will hold.
 DEFAULT_VALID_FROM = datetime(2000, 1, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
-SEED_REASON = "随系统发布的默认值(服务标准目录)"
+SEED_REASON = "随系统发布的默认值（服务标准目录）"
 
 _REQUIRED = ("code", "name", "name_en", "department", "kind", "requirement", "source", "amount")
 _OPTIONAL = (

@@ -59,7 +59,7 @@ class ValuesForm(_MarksInvalid, forms.Form):
         min_value=0,
         max_value=100,
         required=False,
-        help_text=_("需几人同时执行;留空为不限"),
+        help_text=_("需几人同时执行；留空为不限"),
         error_messages={
             "invalid": _("请输入整数"),
             "min_value": _("人数不能小于 0"),
@@ -70,7 +70,7 @@ class ValuesForm(_MarksInvalid, forms.Form):
         label=_("调整原因"),
         max_length=200,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("必填,记入版本历史"),
+        help_text=_("必填，记入版本历史"),
         error_messages={"required": _("请填写调整原因"), "max_length": _("调整原因最多 200 个字")},
     )
 
@@ -129,6 +129,6 @@ class ResetForm(_MarksInvalid, forms.Form):
         label=_("恢复原因"),
         max_length=200,
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
-        help_text=_("必填,记入变更记录"),
+        help_text=_("必填，记入变更记录"),
         error_messages={"required": _("请填写恢复原因"), "max_length": _("原因最多 200 个字")},
     )

@@ -98,10 +98,10 @@ class Standard(models.Model):
     department = models.CharField(_("部门"), max_length=20, choices=Department.choices)
     kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices)
     requirement = models.CharField(
-        _("需求编号"), max_length=20, help_text=_("REQUIREMENTS.md 中的编号,如 R3.4")
+        _("需求编号"), max_length=20, help_text=_("REQUIREMENTS.md 中的编号，如 R3.4")
     )
     see_also = models.CharField(
-        _("相关需求"), max_length=60, blank=True, help_text=_("同一数字也出现在这些需求中,空格分隔,如 R7.2")
+        _("相关需求"), max_length=60, blank=True, help_text=_("同一数字也出现在这些需求中，空格分隔，如 R7.2")
     )
     source = models.CharField(_("出处"), max_length=120, blank=True)
     indicator_no = models.PositiveSmallIntegerField(

@@ -39,7 +39,7 @@ def _clean_valid_from(valid_from: datetime | None, now: datetime) -> datetime:
     if timezone.is_naive(valid_from):
         valid_from = timezone.make_aware(valid_from)
     if valid_from < now - BACKDATE_SLACK:
-        raise ValidationFailed("生效时间不能早于现在:标准不能追溯调整", field="valid_from")
+        raise ValidationFailed("生效时间不能早于现在：标准不能追溯调整", field="valid_from")
     if valid_from > now + MAX_AHEAD:
         raise ValidationFailed("生效时间最多提前一年设定", field="valid_from")
     return max(valid_from, now)
@@ -182,7 +182,7 @@ def standard_override(
         standard = _lock(standard)
         base = _open_version(standard, project.pk) or _default_in_force(standard, valid_from)
         if base is None:
-            raise ValidationFailed("该标准没有生效的公司默认值,无法调整")
+            raise ValidationFailed("该标准没有生效的公司默认值，无法调整")
         new = _add_version(
             standard,
             base,
@@ -206,7 +206,7 @@ def standard_reset(standard: Standard, *, actor, project, reason: str) -> Standa
         standard = _lock(standard)
         current = _open_version(standard, project.pk)
         if current is None:
-            raise ValidationFailed("本项目未调整该标准,已在执行公司默认值")
+            raise ValidationFailed("本项目未调整该标准，已在执行公司默认值")
         # A change scheduled for later that is reset before it starts never comes into force.
         current.valid_to = max(now, current.valid_from)
         current._history_user = actor

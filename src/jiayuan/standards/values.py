@@ -99,7 +99,7 @@ def _check_deadline(values: Values) -> list[tuple[str, str]]:
     if values.unit not in DeadlineUnit.values:
         errors.append(("unit", _("时限单位须为分钟、小时、天或工作日")))
     if values.amount <= 0:
-        errors.append(("amount", _("时限须大于 0;不适用时请停用")))
+        errors.append(("amount", _("时限须大于 0；不适用时请停用")))
     if values.period or values.comparator:
         errors.append(("period", _("时限类标准不设周期和比较符")))
     return errors
@@ -110,7 +110,7 @@ def _check_frequency(values: Values) -> list[tuple[str, str]]:
     if values.period not in Period.values:
         errors.append(("period", _("请选择周期")))
     if values.amount <= 0 or values.amount != values.amount.to_integral_value():
-        errors.append(("amount", _("次数须为正整数;不适用时请停用")))
+        errors.append(("amount", _("次数须为正整数；不适用时请停用")))
     if values.comparator:
         errors.append(("comparator", _("频次类标准不设比较符")))
     return errors

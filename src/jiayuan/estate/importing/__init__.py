@@ -12,10 +12,10 @@ Decisions (docs for operators repeat them in the template's 说明 sheet):
 - A party is reused when the same name + mobile already exists in the project (or earlier in the file).
   Without a mobile, a name is only matched among the current parties of the same unit, because two
   different people called 张伟 without phones must not become one.
-- A row whose party columns (姓名, 手机, 证件号, 关系) are all blank registers the unit alone: units without
+- A row whose party columns (姓名， 手机， 证件号， 关系) are all blank registers the unit alone: units without
   an owner exist (and the export writes them that way); a name is required as soon as any of them is filled.
 - The first party row of a unit that has no main contact yet becomes its main contact (主联系人).
-- Buildings not in the project are created when some row gives their 楼栋名称; floors and entrances
+- Buildings not in the project are created when some row gives their 楼栋名称； floors and entrances
   are taken from the imported units. Existing buildings are never renamed.
 """
 
@@ -88,7 +88,7 @@ class ImportReport:
         verb = "将新建" if self.dry_run else "新建"
         return (
             f"共 {self.rows} 行。{verb}楼栋 {c['buildings']} 栋、房屋 {c['units']} 套、业主住户 {c['parties']} 人、"
-            f"房屋关系 {c['occupancies']} 条;已存在(未改动)房屋 {e['units']} 套、住户 {e['parties']} 人、"
+            f"房屋关系 {c['occupancies']} 条；已存在（未改动）房屋 {e['units']} 套、住户 {e['parties']} 人、"
             f"房屋关系 {e['occupancies']} 条。"
         )
 
@@ -119,7 +119,7 @@ def import_estate(project: Project, fileobj, *, actor=None, dry_run: bool = Fals
                 plan.write(actor)
     except IntegrityError:
         # Someone registered the same building or unit between our check and our write.
-        report.add_error(RowError(None, "", "导入期间数据被他人修改,未导入任何数据,请重新导入"))
+        report.add_error(RowError(None, "", "导入期间数据被他人修改，未导入任何数据，请重新导入"))
     # Cell errors come first, cross-row ones after; a clerk fixes the sheet top to bottom.
     report.errors.sort(key=lambda e: e.row or 0)
     return report
@@ -200,11 +200,11 @@ class _Plan:
         if code in self.buildings:
             return True
         if code not in named:
-            self.error(row, "楼栋号", f"楼栋「{code}」不存在,请在「楼栋名称」列填写名称以新建")
+            self.error(row, "楼栋号", f"楼栋「{code}」不存在，请在「楼栋名称」列填写名称以新建")
             return False
         name, line = named[code]
         if row.building_name and row.building_name != name:
-            self.error(row, "楼栋名称", f"楼栋「{code}」在第{line}行的名称为「{name}」,与本行不同")
+            self.error(row, "楼栋名称", f"楼栋「{code}」在第{line}行的名称为「{name}」，与本行不同")
         b = self.new_buildings.setdefault(code, {"name": name, "floors": 1, "entrances": 1})
         b["floors"] = max(b["floors"], row.floor)
         b["entrances"] = max(b["entrances"], row.entrance)
@@ -231,7 +231,7 @@ class _Plan:
             self.error(row, "套内面积(m²)", f"房屋 {address} 已存在且套内面积不同")
         if row.use is not None and row.use != existing["use"]:
             label = Unit.Use(existing["use"]).label
-            self.error(row, "用途", f"房屋 {address} 已存在且用途不同(系统中为「{label}」)")
+            self.error(row, "用途", f"房屋 {address} 已存在且用途不同（系统中为「{label}」）")
 
     def _compare_in_file(self, row, first, address: str) -> None:
         """The same unit on several rows (several parties): its own facts must agree."""
@@ -285,7 +285,7 @@ class _Plan:
     def _same_relation(self, row, relation: str, subject: str) -> None:
         if row.relation is not None and row.relation != relation:
             label = Occupancy.Relation(relation).label
-            self.error(row, "关系", f"{subject}的关系已登记为「{label}」,与本行不同")
+            self.error(row, "关系", f"{subject}的关系已登记为「{label}」，与本行不同")
 
     def _count(self) -> None:
         r = self.report

@@ -77,31 +77,31 @@ COLUMNS: tuple[Column, ...] = (
         "building_code",
         "楼栋号",
         True,
-        "楼栋编号,如 3、A(不含「-」);与单元、房号组成房号全称 3-2-1201",
+        "楼栋编号，如 3、A(不含「-」)；与单元、房号组成房号全称 3-2-1201",
         width=9,
     ),
     Column(
-        "building_name", "楼栋名称", False, "新楼栋必填(如 3号楼);已有楼栋可留空,导入不会修改已有楼栋名称"
+        "building_name", "楼栋名称", False, "新楼栋必填（如 3号楼）；已有楼栋可留空，导入不会修改已有楼栋名称"
     ),
-    Column("entrance", "单元", True, "单元号,1–99 的整数(写 2 或 2单元)", width=7),
-    Column("room", "房号", True, "如 1201、0502(不含「-」);请按文本填写以保留开头的 0", width=9),
-    Column("floor", "楼层", False, "-5–200 的整数;留空时按房号推算(1201 → 12 层)", width=7),
-    Column("building_area", "建筑面积(m²)", True, "大于 0、不超过 100000 的数字,保留两位小数", width=14),
-    Column("inner_area", "套内面积(m²)", False, "可留空;不能大于建筑面积", width=14),
+    Column("entrance", "单元", True, "单元号，1–99 的整数（写 2 或 2单元）", width=7),
+    Column("room", "房号", True, "如 1201、0502(不含「-」)；请按文本填写以保留开头的 0", width=9),
+    Column("floor", "楼层", False, "-5–200 的整数；留空时按房号推算(1201 → 12 层)", width=7),
+    Column("building_area", "建筑面积(m²)", True, "大于 0、不超过 100000 的数字，保留两位小数", width=14),
+    Column("inner_area", "套内面积(m²)", False, "可留空；不能大于建筑面积", width=14),
     Column("use", "用途", False, "留空为「住宅」", tuple(USE_LABELS), width=9),
     Column("state", "状态", False, "留空为「已交付」", tuple(STATE_LABELS), width=9),
     Column(
-        "contract_signed", "已签合同", False, "是否已签物业服务合同;留空为「否」", tuple(YES_NO), width=10
+        "contract_signed", "已签合同", False, "是否已签物业服务合同；留空为「否」", tuple(YES_NO), width=10
     ),
     Column(
         "party_name",
         "业主姓名",
         True,
-        "业主、家庭成员、住户或租户的姓名(或单位名称);同一房屋有几人就写几行。"
-        "只登记房屋、暂无业主时,姓名、手机、证件号、关系四列都留空",
+        "业主、家庭成员、住户或租户的姓名（或单位名称）；同一房屋有几人就写几行。"
+        "只登记房屋、暂无业主时，姓名、手机、证件号、关系四列都留空",
     ),
-    Column("phone", "业主手机", False, "11 位大陆手机号;同名且同手机号视为同一人", width=14),
-    Column("id_number", "证件号", False, "身份证号等;请按文本填写,否则 Excel 会改掉末几位", width=22),
+    Column("phone", "业主手机", False, "11 位大陆手机号；同名且同手机号视为同一人", width=14),
+    Column("id_number", "证件号", False, "身份证号等；请按文本填写，否则 Excel 会改掉末几位", width=22),
     Column("relation", "关系", False, "留空为「业主」", tuple(RELATION_LABELS), width=10),
 )
 HEADERS = {c.key: c.header for c in COLUMNS}
@@ -127,7 +127,7 @@ class RowError:
         if self.row is None:
             return self.message
         where = f"第{self.row}行" + (f"「{self.column}」" if self.column else "")
-        return f"{where}:{self.message}"
+        return f"{where}：{self.message}"
 
 
 @dataclass
@@ -157,7 +157,7 @@ class ParsedRow:
 
 # --- reading the file ---------------------------------------------------------------------------------
 
-NOT_XLSX = "文件不是有效的 Excel(.xlsx)文件。请下载导入模板填写,或在 Excel/WPS 中另存为 .xlsx 后再上传"
+NOT_XLSX = "文件不是有效的 Excel(.xlsx)文件。请下载导入模板填写，或在 Excel/WPS 中另存为 .xlsx 后再上传"
 
 
 def read_sheet(fileobj) -> tuple[dict[str, int], list[tuple[int, tuple]]]:
@@ -168,7 +168,7 @@ def read_sheet(fileobj) -> tuple[dict[str, int], list[tuple[int, tuple]]]:
             unpacked = sum(info.file_size for info in zf.infolist())
         fileobj.seek(0)
         if unpacked > MAX_UNPACKED_BYTES:
-            raise WorkbookError("文件内容过大,无法导入,请拆分后分批导入")
+            raise WorkbookError("文件内容过大，无法导入，请拆分后分批导入")
         wb = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
     except WorkbookError:
         raise
@@ -179,7 +179,7 @@ def read_sheet(fileobj) -> tuple[dict[str, int], list[tuple[int, tuple]]]:
         if SHEET not in wb.sheetnames:
             names = "、".join(wb.sheetnames[:10])
             raise WorkbookError(
-                f"找不到工作表「{SHEET}」(文件中的工作表:{names})。请使用导入模板,不要改工作表名"
+                f"找不到工作表「{SHEET}」(文件中的工作表：{names})。请使用导入模板，不要改工作表名"
             )
         return _read_rows(wb[SHEET])
     except WorkbookError:
@@ -198,7 +198,7 @@ def _check_size(fileobj) -> None:
         size = fileobj.tell()
     fileobj.seek(0)
     if size > MAX_FILE_BYTES:
-        raise WorkbookError(f"文件超过 {MAX_FILE_BYTES // (1024 * 1024)} MB,请拆分后分批导入")
+        raise WorkbookError(f"文件超过 {MAX_FILE_BYTES // (1024 * 1024)} MB，请拆分后分批导入")
     if size == 0:
         raise WorkbookError("文件是空的")
 
@@ -218,10 +218,10 @@ def _read_rows(ws) -> tuple[dict[str, int], list[tuple[int, tuple]]]:
             continue
         blank_run = 0
         if len(lines) >= MAX_ROWS:
-            raise WorkbookError(f"数据超过 {MAX_ROWS} 行,未导入。请拆分成多个文件分批导入")
+            raise WorkbookError(f"数据超过 {MAX_ROWS} 行，未导入。请拆分成多个文件分批导入")
         lines.append((line, values))
     if not lines:
-        raise WorkbookError(f"工作表「{SHEET}」中没有数据行(第1行为表头,数据从第2行开始)")
+        raise WorkbookError(f"工作表「{SHEET}」中没有数据行（第1行为表头，数据从第2行开始）")
     return header, lines
 
 
@@ -238,7 +238,7 @@ def _header(values) -> dict[str, int]:
     mapping = {c.key: by_title[c.header] for c in COLUMNS if c.header in by_title}
     missing = [c.header for c in COLUMNS if c.required and c.key not in mapping]
     if missing:
-        raise WorkbookError(f"第1行表头缺少必填列:{'、'.join(missing)}。请使用导入模板,不要修改表头")
+        raise WorkbookError(f"第1行表头缺少必填列：{'、'.join(missing)}。请使用导入模板，不要修改表头")
     return mapping
 
 
@@ -250,14 +250,14 @@ class _Bad(Exception):
         self.message = message
 
 
-REQUIRED = "必填,不能为空"
+REQUIRED = "必填，不能为空"
 
 
 def _text(value, max_len: int) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime | date):
-        raise _Bad("不能是日期,请按文本填写")
+        raise _Bad("不能是日期，请按文本填写")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value).strip()
@@ -269,7 +269,7 @@ def _text(value, max_len: int) -> str:
 def _code(value, max_len: int = 10) -> str:
     text = _text(value, max_len)
     if "-" in text:
-        raise _Bad("不能包含「-」(房号全称用「-」分隔楼栋、单元和房号)")
+        raise _Bad("不能包含「-」（房号全称用「-」分隔楼栋、单元和房号）")
     return text
 
 
@@ -311,7 +311,7 @@ def _choice(labels: dict):
         if not text:
             return None
         if text not in labels:
-            raise _Bad(f"只能填写:{'、'.join(labels)}")
+            raise _Bad(f"只能填写：{'、'.join(labels)}")
         return labels[text]
 
     return parse
@@ -322,13 +322,13 @@ def _phone(value) -> str:
     if text.startswith("+86"):
         text = text[3:]
     if text and not PHONE_RE.match(text):
-        raise _Bad("手机号格式不正确,应为11位大陆手机号(如 13800138000)")
+        raise _Bad("手机号格式不正确，应为11位大陆手机号(如 13800138000)")
     return text
 
 
 def _id_number(value) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) >= 1e15:
-        raise _Bad("证件号被 Excel 存成了数字,末几位可能已被改掉。请把该列设为文本格式后重新填写")
+        raise _Bad("证件号被 Excel 存成了数字，末几位可能已被改掉。请把该列设为文本格式后重新填写")
     return _text(value, 32).upper()
 
 
@@ -390,5 +390,5 @@ def _parse(line: int, values: tuple, header: dict[str, int], add_error) -> Parse
     if row.inner_area and row.building_area and row.inner_area > row.building_area:
         bad("inner_area", "套内面积不能大于建筑面积")
     if not row.party_name and "party_name" not in failed and (row.phone or row.id_number or row.relation):
-        bad("party_name", "必填,不能为空(本行填写了手机、证件号或关系)")
+        bad("party_name", "必填，不能为空（本行填写了手机、证件号或关系）")
     return row

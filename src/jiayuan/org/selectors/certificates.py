@@ -1,4 +1,4 @@
-"""Reads of certificates (持证上岗, R1.3): what expires soon, and the coverage rates against their targets."""
+"""Reads of certificates (持证上岗， R1.3): what expires soon, and the coverage rates against their targets."""
 
 from __future__ import annotations
 
@@ -115,7 +115,7 @@ def certificate_coverage_by_project(project_ids, today: date | None = None) -> d
     - professional staff holding a valid qualification (standard hr.cert_professional, 100%);
     - special-operation certificates held, per person and kind (a renewal replaces the old one), that are
       valid (100%, by law);
-    - property-management staff (客服部, 管理处) holding a valid 物业管理从业证
+    - property-management staff (客服部， 管理处) holding a valid 物业管理从业证
       (hr.cert_property_management, ≥80%).
     """
     today = today or timezone.localdate()

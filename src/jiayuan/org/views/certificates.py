@@ -1,4 +1,4 @@
-"""证书到期: certificates expired or expiring within 30 days, with the R1.3 coverage figures on top."""
+"""证书到期： certificates expired or expiring within 30 days, with the R1.3 coverage figures on top."""
 
 from __future__ import annotations
 

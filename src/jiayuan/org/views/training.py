@@ -1,4 +1,4 @@
-"""培训学时: hours per person in a quarter against the R1.4 standard, managers' monthly sessions, and the
+"""培训学时： hours per person in a quarter against the R1.4 standard, managers' monthly sessions, and the
 form recording one session for several people."""
 
 from __future__ import annotations

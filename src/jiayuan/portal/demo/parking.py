@@ -1,6 +1,6 @@
 """Demo step for parking spaces and vehicles in both projects.
 
-翠湖花园: two basement levels (B1, B2); about 70% of spaces are held — sold with a unit (产权) or let
+翠湖花园： two basement levels (B1, B2); about 70% of spaces are held — sold with a unit (产权) or let
 (租赁) — the rest are free or public. Each held space has the holder's car with an IC card; some
 households have a second car. ``owner1`` always holds a space. The station has a ground car park let to
 its tenant companies, and a coach bay.

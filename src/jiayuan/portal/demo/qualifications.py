@@ -1,4 +1,4 @@
-"""Demo steps for certificates (持证上岗, R1.3) and training records (R1.4).
+"""Demo steps for certificates (持证上岗， R1.3) and training records (R1.4).
 
 Dates are relative to ``ctx.today``: some certificates have already expired and a handful fall due
 within the next 30 days, so the expiry reminders and the indicator board always have something to

@@ -1,4 +1,4 @@
-"""Demo steps for project 1, 翠湖花园: 24 residential buildings, the commercial podium 'S' and its shops.
+"""Demo steps for project 1, 翠湖花园： 24 residential buildings, the commercial podium 'S' and its shops.
 
 Units are laid out like a real estate: per building, entrances 1–2, floors 1..N, rooms 01–03 per
 floor; a stack (same entrance and room number) has the same floor plan on every floor. ``--scale``

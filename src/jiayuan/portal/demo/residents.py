@@ -1,4 +1,4 @@
-"""Demo step for the people of 翠湖花园: owners, their households, tenants and a few past owners.
+"""Demo step for the people of 翠湖花园： owners, their households, tenants and a few past owners.
 
 Every tower unit has an owner; lived-in units have family members, let units a tenant; about one in
 thirty units changed hands (the old owner's relation is ended, never deleted); a few investors own a

@@ -1,6 +1,6 @@
-"""Demo step for project 2, 城东汽车客运站: station buildings, offices and shops let to organisations.
+"""Demo step for project 2, 城东汽车客运站： station buildings, offices and shops let to organisations.
 
-The station company owns every unit; its own offices (售票, 调度…) are in use by it, the office block is
+The station company owns every unit; its own offices (售票， 调度…) are in use by it, the office block is
 let to transport, logistics and service companies, and the concourse shops to small operators.
 """
 

@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                 ('name_en', models.CharField(blank=True, max_length=120, verbose_name='英文名称')),
                 ('department', models.CharField(choices=[('management', '综合管理'), ('customer_service', '客服中心'), ('engineering', '工程'), ('security', '秩序'), ('environment', '环境'), ('finance', '财务'), ('quality', '品质'), ('community', '社区'), ('hr', '人事培训')], max_length=20, verbose_name='部门')),
                 ('kind', models.CharField(choices=[('deadline', '时限'), ('frequency', '频次'), ('target', '指标')], max_length=10, verbose_name='类别')),
-                ('requirement', models.CharField(help_text='REQUIREMENTS.md 中的编号,如 R3.4', max_length=20, verbose_name='需求编号')),
+                ('requirement', models.CharField(help_text='REQUIREMENTS.md 中的编号，如 R3.4', max_length=20, verbose_name='需求编号')),
                 ('source', models.CharField(blank=True, max_length=120, verbose_name='出处')),
                 ('indicator_no', models.PositiveSmallIntegerField(blank=True, help_text='R10.1 二十五项指标的序号', null=True, unique=True, verbose_name='指标序号')),
                 ('description', models.TextField(blank=True, verbose_name='说明')),

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='standard',
             name='see_also',
-            field=models.CharField(blank=True, help_text='同一数字也出现在这些需求中,空格分隔,如 R7.2', max_length=60, verbose_name='相关需求'),
+            field=models.CharField(blank=True, help_text='同一数字也出现在这些需求中，空格分隔，如 R7.2', max_length=60, verbose_name='相关需求'),
         ),
     ]

@@ -12,12 +12,12 @@ from jiayuan.estate.management.commands.import_estate import project_by_code, us
 
 
 class Command(BaseCommand):
-    help = "把项目的房屋和当前业主住户导出为 Excel(与导入模板同格式,可再导入)。"
+    help = "把项目的房屋和当前业主住户导出为 Excel(与导入模板同格式，可再导入)。"
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path, help="输出的 .xlsx 文件")
-        parser.add_argument("--project", required=True, help="项目编码,如 P1")
-        parser.add_argument("--user", help="以该用户的权限导出并记入个人信息访问日志(不填则导出全部)")
+        parser.add_argument("--project", required=True, help="项目编码，如 P1")
+        parser.add_argument("--user", help="以该用户的权限导出并记入个人信息访问日志（不填则导出全部）")
 
     def handle(self, *args, file: Path, project: str, user: str | None, **options):
         target = project_by_code(project)

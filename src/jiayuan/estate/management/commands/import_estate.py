@@ -28,11 +28,11 @@ def user_by_name(username: str | None):
 
 
 class Command(BaseCommand):
-    help = "从 Excel 导入楼栋、房屋和业主(R2.3)。全部行检查通过才写入;有错误时逐行列出并以非零状态退出。"
+    help = "从 Excel 导入楼栋、房屋和业主(R2.3)。全部行检查通过才写入；有错误时逐行列出并以非零状态退出。"
 
     def add_arguments(self, parser):
-        parser.add_argument("file", type=Path, help="Excel 文件(.xlsx,工作表「房屋」)")
-        parser.add_argument("--project", required=True, help="项目编码,如 P1")
+        parser.add_argument("file", type=Path, help="Excel 文件(.xlsx，工作表「房屋」)")
+        parser.add_argument("--project", required=True, help="项目编码，如 P1")
         parser.add_argument("--dry-run", action="store_true", help="仅检查不导入")
         parser.add_argument("--user", help="记录在审计历史中的操作人用户名")
 
@@ -40,12 +40,12 @@ class Command(BaseCommand):
         target = project_by_code(project)
         actor = user_by_name(user)
         if not file.is_file():
-            raise CommandError(f"文件不存在:{file}")
+            raise CommandError(f"文件不存在：{file}")
         with file.open("rb") as fh:
             report = import_estate(target, fh, actor=actor, dry_run=dry_run)
         if not report.ok:
             for line in iter_errors(report):
                 self.stdout.write(line)
-            raise CommandError(f"发现 {report.error_count} 个问题,未导入任何数据")
-        prefix = "检查通过(未导入):" if dry_run else "导入完成:"
+            raise CommandError(f"发现 {report.error_count} 个问题，未导入任何数据")
+        prefix = "检查通过（未导入）:" if dry_run else "导入完成："
         self.stdout.write(self.style.SUCCESS(prefix + report.summary()))

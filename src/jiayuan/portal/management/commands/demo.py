@@ -32,7 +32,7 @@ def banner(url: str) -> str:
             rule,
             "家园 Jiayuan 演示环境已就绪",
             f"打开浏览器访问：{url}",
-            f"Django 后台：{url}django-admin/（admin 登录）",
+            f"Django 后台：{url}django-admin/(admin 登录)",
             rule,
             lines[0],
             "-" * len(rule),
