@@ -105,7 +105,7 @@ def _describe(model, changed: dict) -> str:
         parts.append(
             f"{f.verbose_name}：{old if old not in (None, '') else '—'} → {new if new not in (None, '') else '—'}"
         )
-    return ";".join(parts)
+    return "；".join(parts)
 
 
 # --- units ----------------------------------------------------------------------------------------------
