@@ -19,7 +19,7 @@ if not SECRET_KEY:
         SECRET_KEY = "jiayuan-insecure-development-key-do-not-use-in-production"
     else:
         raise EnvError("SECRET_KEY must be set when DEBUG is off (see docs/operators.md)")
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
