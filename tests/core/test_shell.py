@@ -251,3 +251,23 @@ def test_403_page_is_chinese_with_a_way_back(world):
     html = response.content.decode()
     assert response.status_code == 403
     assert "无权访问" in html and 'href="/"' in html
+
+
+def test_chosen_project_is_remembered_after_logging_in_again(world, client):
+    client.force_login(world.admin)
+    client.post("/switch-project/", {"project": world.p2.pk, "next": "/"})
+    client.post(
+        "/logout/"
+    )  # a real log-out keeps the browser's other cookies (Client.logout() drops them all)
+    client.force_login(world.admin)
+    assert client.get("/").context["current_project"] == world.p2
+
+
+def test_remembered_project_outside_the_scope_is_ignored(world, client):
+    client.force_login(world.admin)
+    client.post("/switch-project/", {"project": world.p2.pk, "next": "/"})
+    client.post(
+        "/logout/"
+    )  # a real log-out keeps the browser's other cookies (Client.logout() drops them all)
+    client.force_login(world.manager)  # project 1 only; the browser still carries project 2
+    assert client.get("/").context["current_project"] == world.p1

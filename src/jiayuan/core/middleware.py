@@ -6,6 +6,20 @@ from django.utils.functional import SimpleLazyObject
 from jiayuan.core.scoping import scope_of
 
 SESSION_KEY = "jiayuan_project_id"
+# The last project chosen survives logging out (a signed cookie, per browser): an inspector who works on
+# 城东客运站 finds it again tomorrow. It is only a preference: the scope check below still decides.
+COOKIE_NAME = "jiayuan_project"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+def _remembered(request) -> int | None:
+    raw = request.session.get(SESSION_KEY)
+    if raw is None:
+        raw = request.get_signed_cookie(COOKIE_NAME, default=None, salt=COOKIE_NAME)
+    try:
+        return int(raw) if raw is not None else None
+    except (TypeError, ValueError):
+        return None
 
 
 def current_project(request):
@@ -14,7 +28,7 @@ def current_project(request):
     if not scope.project_ids:
         return None
     Project = apps.get_model("org", "Project")
-    wanted = request.session.get(SESSION_KEY)
+    wanted = _remembered(request)
     if wanted in scope.project_ids:
         project = Project.objects.filter(pk=wanted).first()
         if project:

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.apps import apps
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from jiayuan.core.dashboard import home_facts
 from jiayuan.core.inbox import inbox_for, inbox_mark_all_read, message_mark_read
-from jiayuan.core.middleware import SESSION_KEY
+from jiayuan.core.middleware import COOKIE_MAX_AGE, COOKIE_NAME, SESSION_KEY
 from jiayuan.core.models import ApiToken
 from jiayuan.core.navigation import nav_for
 from jiayuan.core.scoping import scope_of
@@ -57,11 +58,21 @@ def switch_project(request):
         project_id = int(request.POST.get("project", ""))
     except ValueError:
         project_id = None
+    response = redirect(_safe_next(request, "/"))
     if project_id not in scope_of(request.user).project_ids:
         messages.error(request, _("无权切换到该项目"))
     else:
         request.session[SESSION_KEY] = project_id
-    return redirect(_safe_next(request, "/"))
+        response.set_signed_cookie(
+            COOKIE_NAME,
+            str(project_id),
+            salt=COOKIE_NAME,
+            max_age=COOKIE_MAX_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+    return response
 
 
 # --- profile and API tokens ---------------------------------------------------------------------------
