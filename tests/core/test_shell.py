@@ -256,9 +256,8 @@ def test_403_page_is_chinese_with_a_way_back(world):
 def test_chosen_project_is_remembered_after_logging_in_again(world, client):
     client.force_login(world.admin)
     client.post("/switch-project/", {"project": world.p2.pk, "next": "/"})
-    client.post(
-        "/logout/"
-    )  # a real log-out keeps the browser's other cookies (Client.logout() drops them all)
+    # A real log-out keeps the browser's other cookies (Client.logout() would drop them all).
+    client.post("/logout/")
     client.force_login(world.admin)
     assert client.get("/").context["current_project"] == world.p2
 
@@ -266,8 +265,7 @@ def test_chosen_project_is_remembered_after_logging_in_again(world, client):
 def test_remembered_project_outside_the_scope_is_ignored(world, client):
     client.force_login(world.admin)
     client.post("/switch-project/", {"project": world.p2.pk, "next": "/"})
-    client.post(
-        "/logout/"
-    )  # a real log-out keeps the browser's other cookies (Client.logout() drops them all)
+    # A real log-out keeps the browser's other cookies (Client.logout() would drop them all).
+    client.post("/logout/")
     client.force_login(world.manager)  # project 1 only; the browser still carries project 2
     assert client.get("/").context["current_project"] == world.p1
