@@ -7,7 +7,9 @@ from django.contrib import admin
 from jiayuan.core.models import OutboxMessage, PersonalDataAccess, TimelineEntry
 
 
-class EvidenceAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows that change only through services (or never): viewable in the admin, never editable."""
+
     def has_add_permission(self, request):
         return False
 
@@ -19,7 +21,7 @@ class EvidenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(PersonalDataAccess)
-class PersonalDataAccessAdmin(EvidenceAdmin):
+class PersonalDataAccessAdmin(ReadOnlyAdmin):
     list_display = ("at", "actor", "project", "subject", "field", "purpose")
     list_filter = ("purpose", "field", "project")
     search_fields = ("subject", "actor__username")
@@ -28,7 +30,7 @@ class PersonalDataAccessAdmin(EvidenceAdmin):
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(EvidenceAdmin):
+class OutboxMessageAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "recipient", "channel", "subject", "status", "attempts", "sent_at")
     list_filter = ("status", "channel")
     search_fields = ("subject", "recipient__username")
@@ -36,7 +38,7 @@ class OutboxMessageAdmin(EvidenceAdmin):
 
 
 @admin.register(TimelineEntry)
-class TimelineEntryAdmin(EvidenceAdmin):
+class TimelineEntryAdmin(ReadOnlyAdmin):
     list_display = ("at", "content_type", "object_id", "actor", "action", "from_state", "to_state")
     list_filter = ("content_type", "action")
     date_hierarchy = "at"
