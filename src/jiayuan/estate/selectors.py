@@ -302,6 +302,15 @@ def party_detail(user, pk: int) -> Party:
     return party
 
 
+def unit_past_occupancies(unit: Unit) -> list[Occupancy]:
+    """Former owners, residents and tenants of a unit already read through the scoped selector."""
+    return list(
+        Occupancy.objects.filter(unit=unit, ended_on__isnull=False)
+        .select_related("party")
+        .order_by("-ended_on")
+    )
+
+
 def unit_parking(unit: Unit) -> tuple[list[ParkingSpace], list[Vehicle]]:
     """Parking spaces and vehicles of the unit itself and of its current parties."""
     party_ids = [occ.party_id for occ in getattr(unit, "current_occupancies", [])]

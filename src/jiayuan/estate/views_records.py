@@ -20,7 +20,14 @@ from jiayuan.estate import services
 from jiayuan.estate.forms import OccupancyEndForm, OccupancyForm, PartyForm, UnitForm
 from jiayuan.estate.models import Occupancy, Party
 from jiayuan.estate.permissions import can_edit_estate, can_view_estate, can_view_personal
-from jiayuan.estate.selectors import history_of, party_detail, readable, unit_detail, unit_parking
+from jiayuan.estate.selectors import (
+    history_of,
+    party_detail,
+    readable,
+    unit_detail,
+    unit_parking,
+    unit_past_occupancies,
+)
 
 
 def _fetch(selector, request, pk):
@@ -76,28 +83,30 @@ def _run(form, call) -> bool:
 # --- unit -----------------------------------------------------------------------------------------------
 
 
+def _record_context(request, obj) -> dict:
+    """What every record page shows beside its own facts: audit history, timeline, allowed actions."""
+    return {
+        "history": history_of(obj),
+        "timeline": list(timeline_of(obj).order_by("-at", "-id")[:50]),
+        "can_edit": can_edit_estate(request.user, obj.project_id),
+        "can_reveal": can_view_personal(request.user, obj.project_id),
+    }
+
+
 @login_required
 def unit_page(request, pk: int):
     unit = _fetch(unit_detail, request, pk)
     spaces, vehicles = unit_parking(unit)
-    past = (
-        Occupancy.objects.filter(unit=unit, ended_on__isnull=False)
-        .select_related("party")
-        .order_by("-ended_on")
-    )
     return render(
         request,
         "estate/unit.html",
         {
             "unit": unit,
             "occupants": unit.current_occupancies,
-            "past_occupants": list(past),
+            "past_occupants": unit_past_occupancies(unit),
             "spaces": spaces,
             "vehicles": vehicles,
-            "history": history_of(unit),
-            "timeline": list(timeline_of(unit).order_by("-at", "-id")[:50]),
-            "can_edit": can_edit_estate(request.user, unit.project_id),
-            "can_reveal": can_view_personal(request.user, unit.project_id),
+            **_record_context(request, unit),
         },
     )
 
@@ -195,10 +204,7 @@ def party_page(request, pk: int):
             "past": [o for o in occupancies if o.ended_on is not None],
             "vehicles": list(party.vehicles.all()),
             "spaces": list(party.parking_spaces.all()),
-            "history": history_of(party),
-            "timeline": list(timeline_of(party).order_by("-at", "-id")[:50]),
-            "can_edit": can_edit_estate(request.user, party.project_id),
-            "can_reveal": can_view_personal(request.user, party.project_id),
+            **_record_context(request, party),
         },
     )
 
