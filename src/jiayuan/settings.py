@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "jiayuan.standards",
     "jiayuan.org",
     "jiayuan.estate",
+    "jiayuan.billing",
+    "jiayuan.service",
+    "jiayuan.quality",
     "jiayuan.portal",
 ]
 

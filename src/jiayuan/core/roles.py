@@ -33,21 +33,55 @@ class Perm(models.TextChoices):
     VIEW_ORG = "view_org", _("查看组织人员")
     EDIT_ORG = "edit_org", _("维护组织人员")
     EDIT_CALENDAR = "edit_calendar", _("维护节假日")
+    # Customer service and repairs (service app)
+    VIEW_REQUESTS = "view_requests", _("查看客户请求")
+    HANDLE_REQUESTS = "handle_requests", _("受理派单回访")
+    REPORT_ISSUES = "report_issues", _("上报问题")
+    WORK_ORDERS = "work_orders", _("处理维修工单")
+    JUDGE_COMPLAINTS = "judge_complaints", _("判定投诉")
+    # Fees and finance (billing app)
+    VIEW_BILLING = "view_billing", _("查看收费")
+    MANAGE_FEES = "manage_fees", _("维护收费标准与计费")
+    TAKE_PAYMENTS = "take_payments", _("收款开票")
+    APPROVE_ADJUSTMENTS = "approve_adjustments", _("审批冲减退款")
+    VIEW_LEDGER = "view_ledger", _("查看账簿")
+    RECORD_EXPENSES = "record_expenses", _("登记支出")
+    # Quality (quality app)
+    VIEW_INDICATORS = "view_indicators", _("查看指标")
 
 
 _ALL = frozenset(Perm)
 _READ = frozenset({Perm.VIEW_ESTATE, Perm.VIEW_STANDARDS, Perm.VIEW_ORG})
+_SERVICE_DESK = frozenset({Perm.VIEW_REQUESTS, Perm.HANDLE_REQUESTS, Perm.REPORT_ISSUES})
+_FINANCE = frozenset(
+    {Perm.VIEW_BILLING, Perm.MANAGE_FEES, Perm.TAKE_PAYMENTS, Perm.VIEW_LEDGER, Perm.RECORD_EXPENSES}
+)
 
 ROLE_PERMS: dict[str, frozenset[str]] = {
     Role.COMPANY_ADMIN: _ALL,
-    Role.INSPECTOR: _READ,
+    Role.INSPECTOR: _READ | {Perm.VIEW_REQUESTS, Perm.VIEW_BILLING, Perm.VIEW_LEDGER, Perm.VIEW_INDICATORS},
     Role.PROJECT_MANAGER: _READ
-    | {Perm.EDIT_ESTATE, Perm.IMPORT_ESTATE, Perm.VIEW_PERSONAL, Perm.OVERRIDE_STANDARD, Perm.EDIT_ORG},
-    Role.ADVISER: _READ | {Perm.EDIT_ESTATE, Perm.VIEW_PERSONAL},
-    Role.CS_CLERK: _READ | {Perm.EDIT_ESTATE, Perm.IMPORT_ESTATE, Perm.VIEW_PERSONAL},
-    Role.TECHNICIAN: frozenset({Perm.VIEW_ESTATE, Perm.VIEW_STANDARDS}),
-    Role.GUARD: frozenset({Perm.VIEW_ESTATE, Perm.VIEW_STANDARDS}),
-    Role.CLEANER: frozenset({Perm.VIEW_STANDARDS}),
-    Role.GARDENER: frozenset({Perm.VIEW_STANDARDS}),
-    Role.FINANCE: _READ | {Perm.VIEW_PERSONAL},
+    | _SERVICE_DESK
+    | {
+        Perm.EDIT_ESTATE,
+        Perm.IMPORT_ESTATE,
+        Perm.VIEW_PERSONAL,
+        Perm.OVERRIDE_STANDARD,
+        Perm.EDIT_ORG,
+        Perm.JUDGE_COMPLAINTS,
+        Perm.VIEW_BILLING,
+        Perm.VIEW_LEDGER,
+        Perm.APPROVE_ADJUSTMENTS,
+        Perm.VIEW_INDICATORS,
+    },
+    Role.ADVISER: _READ | _SERVICE_DESK | {Perm.EDIT_ESTATE, Perm.VIEW_PERSONAL, Perm.VIEW_BILLING},
+    Role.CS_CLERK: _READ
+    | _SERVICE_DESK
+    | {Perm.EDIT_ESTATE, Perm.IMPORT_ESTATE, Perm.VIEW_PERSONAL, Perm.VIEW_BILLING, Perm.TAKE_PAYMENTS},
+    Role.TECHNICIAN: frozenset({Perm.VIEW_ESTATE, Perm.VIEW_STANDARDS, Perm.WORK_ORDERS, Perm.REPORT_ISSUES}),
+    # Field staff report what they find on patrol (the staff-report channel) but do not run the desk.
+    Role.GUARD: frozenset({Perm.VIEW_ESTATE, Perm.VIEW_STANDARDS, Perm.REPORT_ISSUES}),
+    Role.CLEANER: frozenset({Perm.VIEW_STANDARDS, Perm.REPORT_ISSUES}),
+    Role.GARDENER: frozenset({Perm.VIEW_STANDARDS, Perm.REPORT_ISSUES}),
+    Role.FINANCE: _READ | _FINANCE | {Perm.VIEW_PERSONAL},
 }
