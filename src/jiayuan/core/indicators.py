@@ -122,3 +122,8 @@ def sources() -> list[IndicatorSource]:
 
 def source(code: str) -> IndicatorSource | None:
     return _REGISTRY.get(code)
+
+
+def unregister(code: str) -> None:
+    """Remove a source (tests register fakes and take them away again)."""
+    _REGISTRY.pop(code, None)
