@@ -1,11 +1,11 @@
 """The English catalogue (docs/decisions/0002): every message translated, none fuzzy, placeholders kept,
 the committed .mo compiled from the .po as it is, and pages switched to English really read English."""
 
-import ast
 import gettext
 import re
 from pathlib import Path
 
+import polib
 import pytest
 
 import jiayuan
@@ -16,23 +16,21 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%%|\{\w+\}")
 
 def read_po(path):
     """Entries of a .po file as dicts: ``flags``, ``msgctxt``, ``msgid``, ``msgid_plural``, ``msgstr`` or
-    ``msgstr[0]``… (polib is not a dependency; makemessages writes a regular enough file)."""
-    entries, entry, key = [], {}, None
-    for line in path.read_text(encoding="utf-8").splitlines() + [""]:
-        line = line.strip()
-        if not line:
-            if "msgid" in entry:
-                entries.append(entry)
-            entry, key = {}, None
-        elif line.startswith("#,"):
-            entry["flags"] = {flag.strip() for flag in line[2:].split(",")}
-        elif line.startswith("#"):
+    ``msgstr[0]``…, the header first (read with polib)."""
+    po = polib.pofile(str(path))
+    entries = [{"msgid": "", "msgstr": po.header}]
+    for e in po:
+        if e.obsolete:
             continue
-        elif line.startswith('"'):
-            entry[key] += ast.literal_eval(line)
+        entry = {"msgid": e.msgid, "flags": set(e.flags)}
+        if e.msgctxt is not None:
+            entry["msgctxt"] = e.msgctxt
+        if e.msgid_plural:
+            entry["msgid_plural"] = e.msgid_plural
+            entry.update({f"msgstr[{k}]": v for k, v in sorted(e.msgstr_plural.items())})
         else:
-            key, _, text = line.partition(" ")
-            entry[key] = ast.literal_eval(text)
+            entry["msgstr"] = e.msgstr
+        entries.append(entry)
     return entries
 
 
