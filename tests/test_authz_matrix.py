@@ -14,7 +14,7 @@ from datetime import date
 import pytest
 from django.urls import get_resolver, reverse
 
-from jiayuan.core.models import TimelineEntry
+from jiayuan.core.models import Job, TimelineEntry
 from jiayuan.estate.models import Occupancy, Unit
 from jiayuan.org.models import Certificate, Staff
 from jiayuan.standards.models import Standard, StandardVersion
@@ -107,10 +107,12 @@ STAFF_PAGES = [
     "estate:shops",
     "estate:import",
     "estate:import_template",
-    "estate:export",
     "standards:list",
     "calendar",
 ]
+
+# Staff actions on the current project (POST without a row): an owner is refused and nothing is queued.
+STAFF_ACTIONS = ["estate:export"]
 
 # Routes everyone logged in may use for themselves, or that need no login.
 SELF_OR_PUBLIC = {
@@ -127,6 +129,8 @@ SELF_OR_PUBLIC = {
     "healthz",
     "set_language",
     "calendar_remove",
+    "job",
+    "job_download",
     "portal:home",
     "portal:repair",
     "portal:pay",
@@ -208,6 +212,7 @@ def test_every_route_is_in_the_matrix():
 
     walk(get_resolver())
     covered = {n for n, _ in ROW_PAGES} | {n for n, _, _ in ROW_ACTIONS} | set(STAFF_PAGES) | SELF_OR_PUBLIC
+    covered |= set(STAFF_ACTIONS)
     covered |= {f"api:{op}" for op in API_COVERED}
     assert sorted(named - covered) == [], "add these routes to the authorization matrix"
 
@@ -229,6 +234,13 @@ def test_row_actions_refused_to_outsider_owner_and_read_only_roles(world, rows, 
         resp = as_user(user).post(url, data)
         assert resp.status_code in OWNER_DENIED, (user.username, url, resp.status_code)
     assert _audit_count() == before
+
+
+@pytest.mark.parametrize("name", STAFF_ACTIONS)
+def test_owner_cannot_start_staff_actions(world, as_user, name):
+    for user in (world.owner, world.neighbour):
+        assert as_user(user).post(reverse(name)).status_code in OWNER_DENIED
+    assert not Job.objects.exists()
 
 
 @pytest.mark.parametrize("name", STAFF_PAGES)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from urllib.parse import urlencode
 from decimal import Decimal
 
 import pytest
@@ -20,8 +21,13 @@ URL = reverse("estate:export")
 
 
 def download(client, **params) -> bytes:
-    response = client.get(URL, params)
-    assert response.status_code == 200, response.content
+    """Start the export job (the list's filters in the query string), open its page, fetch the file."""
+    started = client.post(f"{URL}?{urlencode(params)}" if params else URL)
+    assert started.status_code == 302, started.content
+    page = client.get(started.url)
+    assert page.status_code == 200 and 'data-state="done"' in page.content.decode(), page.content
+    response = client.get(started.url + "download/")
+    assert response.status_code == 200
     return b"".join(response.streaming_content)
 
 
@@ -140,7 +146,7 @@ def test_company_admin_exports_only_the_project_in_the_switcher(world, as_user):
 
 @pytest.mark.parametrize("who", ["owner", "neighbour"])
 def test_export_is_refused_to_owners(world, as_user, who):
-    assert as_user(getattr(world, who)).get(URL).status_code == 403
+    assert as_user(getattr(world, who)).post(URL).status_code == 403
 
 
 def test_export_masks_personal_data_for_roles_without_view_personal(world, as_user):
@@ -177,10 +183,12 @@ def test_export_accepts_the_units_list_filters(richer, as_user, params, expected
 
 
 def test_export_with_a_bad_filter_is_refused_not_widened(richer, as_user):
-    response = as_user(richer.clerk).get(URL, {"state": "no-such-state"})
+    client = as_user(richer.clerk)
+    started = client.post(f"{URL}?state=no-such-state")
+    page = client.get(started.url).content.decode()
 
-    assert response.status_code == 422
-    assert "筛选条件不合法" in response.content.decode()
+    assert 'data-state="failed"' in page and "筛选条件不合法" in page
+    assert client.get(started.url + "download/").status_code == 404
     assert not PersonalDataAccess.objects.exists()
 
 

@@ -159,7 +159,7 @@ def test_units_list_shows_counts_per_state_as_tabs(world, as_user):
     assert "?state=vacant" in html
 
 
-def test_units_list_has_the_export_link_with_the_same_filters(world, as_user):
+def test_units_list_has_the_export_button_with_the_same_filters(world, as_user):
     html = as_user(world.clerk).get(reverse("estate:units"), {"state": "vacant"}).content.decode()
     assert f"{reverse('estate:export')}?state=vacant" in html
 

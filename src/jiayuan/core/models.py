@@ -140,3 +140,40 @@ class PersonalDataAccess(models.Model):
     subject = models.CharField(max_length=120)
     field = models.CharField(max_length=32)
     purpose = models.CharField(max_length=32, default="view")
+
+
+class Job(models.Model):
+    """An export (or other long task) run in the background: who asked, for what, in which language,
+    how far it got, and the file it produced (ARCHITECTURE.md "Exports and imports are jobs").
+
+    The page that starts one redirects to the job's page, which polls until the file is ready."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("进行中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    kind = models.CharField(_("类型"), max_length=64)
+    project = models.ForeignKey(
+        "org.Project", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    params = models.JSONField(default=dict, blank=True)
+    language = models.CharField(max_length=16, default="zh-hans")
+    state = models.CharField(_("状态"), max_length=8, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    message = models.CharField(_("结果"), max_length=500, blank=True)
+    file = models.FileField(upload_to="jobs/%Y/%m/", blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("后台任务")
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)

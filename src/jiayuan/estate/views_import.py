@@ -7,18 +7,18 @@ import io
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponse
-from django.shortcuts import render
-from django.utils import timezone
+from django.http import FileResponse
+from django.shortcuts import redirect, render
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jiayuan.core.errors import DomainError
+from jiayuan.core.jobs import job_start
 from jiayuan.core.roles import Perm
 from jiayuan.core.scoping import has_perm
-from jiayuan.estate.exporting import export_estate, write_template
+from jiayuan.estate.exporting import write_template
 from jiayuan.estate.importing import COLUMNS, MAX_FILE_BYTES, MAX_ROWS, import_estate
+from jiayuan.estate.jobs import EXPORT
 from jiayuan.estate.models import Building, Unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -96,15 +96,12 @@ def import_template(request):
 
 
 @login_required
-@require_GET
+@require_POST
 def export(request):
+    """Start the export of the units the list shows as a job; the list's filters come in the query string
+    (units page) or the form (import page)."""
     project = _project_for(request, Perm.VIEW_ESTATE)
-    buf = io.BytesIO()
-    try:
-        export_estate(project, buf, actor=request.user, params=request.GET)
-    except DomainError as exc:
-        return HttpResponse(exc.message, status=exc.status, content_type="text/plain; charset=utf-8")
-    buf.seek(0)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    filename = f"房屋导出-{project.code}-{stamp}.xlsx"
-    return FileResponse(buf, as_attachment=True, filename=filename, content_type=XLSX)
+    params = {**request.GET.dict(), **request.POST.dict()}
+    params.pop("csrfmiddlewaretoken", None)
+    job = job_start(EXPORT, actor=request.user, project_id=project.pk, params=params)
+    return redirect("job", job_id=job.pk)

@@ -1,0 +1,38 @@
+"""The job page (progress, then the download) and the download itself; only the requester sees either."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from jiayuan.core.errors import NotFound
+from jiayuan.core.jobs import job_for, job_kind
+
+
+def _job(request, job_id: int):
+    try:
+        return job_for(request.user, job_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+@login_required
+@require_GET
+def job_page(request, job_id: int):
+    job = _job(request, job_id)
+    kind = job_kind(job.kind)
+    context = {"job": job, "label": kind.label if kind else job.kind}
+    # htmx polls the status card until the job is finished.
+    template = "core/job_status.html" if request.htmx else "core/job.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def job_download(request, job_id: int):
+    job = _job(request, job_id)
+    if job.state != job.State.DONE or not job.file:
+        raise Http404("文件尚未生成")
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
