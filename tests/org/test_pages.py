@@ -86,6 +86,14 @@ def test_outsider_cannot_open_project_1(org, as_user):
     assert get(as_user, org.world.owner, url).status_code == 403
 
 
+def test_project_page_shows_the_published_service_numbers_R3_1(org, as_user):
+    p1 = org.world.p1
+    p1.service_phone, p1.emergency_phone, p1.complaint_phone = "0571-1", "0571-2", "0571-3"
+    p1.save()
+    html = get(as_user, org.world.clerk, reverse("org:project_detail", args=[p1.pk])).content.decode()
+    assert all(number in html for number in ("0571-1", "0571-2", "0571-3", "08:00–18:00"))
+
+
 @freeze_time(FROZEN)
 @pytest.mark.parametrize("name", LISTS)
 def test_clerk_can_view_lists(org, as_user, name):

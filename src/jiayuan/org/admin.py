@@ -20,7 +20,7 @@ class DepartmentInline(admin.TabularInline):
 
 @admin.register(Project)
 class ProjectAdmin(SimpleHistoryAdmin):
-    list_display = ("code", "name", "kind", "company", "manager", "active")
+    list_display = ("code", "name", "kind", "company", "manager", "service_phone", "active")
     list_filter = ("kind", "active", "company")
     search_fields = ("code", "name")
     inlines = [DepartmentInline]

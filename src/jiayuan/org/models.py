@@ -51,6 +51,14 @@ class Project(models.Model):
         verbose_name=_("项目负责人"),
     )
     active = models.BooleanField(_("在管"), default=True)
+    # Published numbers (R3.1): the 24-hour service line, emergency repairs and complaints. Shown to owners
+    # in the portal and on printed notices; one line may serve several purposes.
+    service_phone = models.CharField(_("客服热线（24小时）"), max_length=30, blank=True)
+    emergency_phone = models.CharField(_("紧急维修电话"), max_length=30, blank=True)
+    complaint_phone = models.CharField(_("投诉电话"), max_length=30, blank=True)
+    desk_hours = models.CharField(
+        _("前台服务时间"), max_length=60, blank=True, default="08:00–18:00", help_text=_("之外由值班客服受理")
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -24,6 +24,11 @@ PROJECTS = (
     (RESIDENTIAL_CODE, "翠湖花园", Project.Kind.RESIDENTIAL, "浙江省杭州市西湖区翠湖路88号"),
     (STATION_CODE, "城东汽车客运站", Project.Kind.STATION, "浙江省杭州市上城区城东路1号"),
 )
+# Published numbers (R3.1): 24-hour service line, emergency repairs, complaints; desk hours.
+PHONES = {
+    RESIDENTIAL_CODE: ("0571-8888 6600", "0571-8888 6611", "0571-8888 6622", "08:00–18:00"),
+    STATION_CODE: ("0571-8666 1200", "0571-8666 1200", "0571-8666 1288", "06:00–22:00"),
+}
 _D = Department.Kind
 PROJECT_DEPARTMENTS = (
     _D.MANAGEMENT,
@@ -95,8 +100,17 @@ DUTIES = {
 def create_company_and_projects(ctx: DemoContext) -> None:
     ctx.company = Company.objects.create(code=COMPANY_CODE, name=COMPANY_NAME)
     for code, name, kind, address in PROJECTS:
+        service, emergency, complaint, hours = PHONES[code]
         ctx.projects[code] = Project.objects.create(
-            company=ctx.company, code=code, name=name, kind=kind, address=address
+            company=ctx.company,
+            code=code,
+            name=name,
+            kind=kind,
+            address=address,
+            service_phone=service,
+            emergency_phone=emergency,
+            complaint_phone=complaint,
+            desk_hours=hours,
         )
     ctx.counts["projects"] += len(PROJECTS)
 
