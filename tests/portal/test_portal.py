@@ -46,6 +46,19 @@ def test_unit_card_shows_area_and_state(world, as_user):
     assert "89.50 m²" in card and world.unit.get_state_display() in card
 
 
+def test_home_lists_the_projects_published_numbers_as_call_links_R3_1(world, as_user):
+    world.p1.service_phone, world.p1.emergency_phone = "0571-8888 6600", "0571-8888 6611"
+    world.p1.save()
+    html = as_user(world.owner).get(HOME).content.decode()
+    phones = html.split('data-testid="project-phones"', 1)[1].split("</div>", 1)[0]
+    assert 'href="tel:0571-88886600"' in phones and 'href="tel:0571-88886611"' in phones
+    assert "投诉电话" not in phones  # not published, not shown
+
+
+def test_no_numbers_card_when_the_project_published_none(world, as_user):
+    assert 'data-testid="project-phones"' not in as_user(world.owner).get(HOME).content.decode()
+
+
 def test_staff_without_units_see_an_explanation_not_the_projects_units(world, as_user):
     html = as_user(world.clerk).get(HOME).content.decode()
     assert 'data-testid="no-units"' in html and "员工账号" in html

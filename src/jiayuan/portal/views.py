@@ -14,10 +14,12 @@ from jiayuan.portal.selectors import household, my_party, my_units
 @login_required
 def home(request):
     units = [(unit, household(unit, request.user)) for unit in my_units(request.user)]
+    # The published numbers of each project the owner lives in (R3.1), once per project.
+    projects = list({unit.project_id: unit.project for unit, _ in units}.values())
     return render(
         request,
         "portal/home.html",
-        {"tab": "home", "units": units},
+        {"tab": "home", "units": units, "projects": projects},
     )
 
 
