@@ -37,6 +37,8 @@ format: install
 
 bench: install
 	$(BIN)/python bench/estate.py
+	$(BIN)/python bench/requests.py
+	$(BIN)/python bench/billing.py
 
 clean-demo:
 	rm -f var/jiayuan.sqlite3

@@ -39,7 +39,15 @@ def rows(world):
         issued_on=date(2020, 1, 1),
         expires_on=date(2030, 1, 1),
     )
+    from jiayuan.service.services import request_create
+
+    service_request = request_create(
+        actor=world.clerk, project=world.p1, type="repair", content="水管漏水", unit=world.unit
+    )
+    billing = _billing_rows(world)
     return {
+        **billing,
+        "service_request": service_request.pk,
         "project": world.p1.pk,
         "staff": staff.pk,
         "cert": cert.pk,
@@ -53,6 +61,23 @@ def rows(world):
     }
 
 
+def _billing_rows(world) -> dict:
+    """A billed month, a payment with its receipt and a pending credit note in project 1."""
+    from jiayuan.billing import services as billing
+
+    item = billing.fee_item_create(world.p1.pk, actor=world.admin, code="WYF", name="物业管理费", kind="area")
+    billing.price_version_add(item, actor=world.admin, valid_from=date(2026, 1, 1), unit_price="2.5")
+    billing.billing_run_start(world.p1.pk, date(2026, 11, 1), actor=world.admin)
+    holder = billing.Holder.of(world.unit)
+    payment, _ = billing.payment_take(
+        holder, actor=world.admin, channel="cash", amount="10", idempotency_key="m"
+    )
+    bill = payment.allocations.get().line.bill
+    line = bill.lines.get()
+    note = billing.credit_note_request(line, actor=world.admin, amount="1", reason="测试")
+    return {"bill": bill.pk, "bill_line": line.pk, "receipt": payment.receipt.pk, "credit": note.pk}
+
+
 # Pages showing one project-1 row: (url name, kwargs from rows)
 ROW_PAGES = [
     ("org:project_detail", {"project_id": "project"}),
@@ -61,6 +86,12 @@ ROW_PAGES = [
     ("estate:unit_edit", {"pk": "unit"}),
     ("estate:party", {"pk": "party"}),
     ("estate:party_edit", {"pk": "party"}),
+    ("service:request", {"pk": "service_request"}),
+    ("service:work_order", {"pk": "service_request"}),
+    ("service:action", {"pk": "service_request", "name": "cancel"}),
+    ("billing:bill", {"pk": "bill"}),
+    ("billing:receipt", {"pk": "receipt"}),
+    ("billing:receipt_pdf", {"pk": "receipt"}),
 ]
 
 # Pages that change a project-1 row: (url name, kwargs, POST data)
@@ -90,6 +121,11 @@ ROW_ACTIONS = [
     ("estate:occupancy_end", {"pk": "occupancy"}, {"ended_on": "2026-11-01"}),
     ("estate:party_edit", {"pk": "party"}, {"name": "改名", "phone": "13512345678"}),
     ("estate:party_reveal", {"pk": "party", "field": "phone"}, {}),
+    ("service:action", {"pk": "service_request", "name": "cancel"}, {"reason": "业主撤回"}),
+    ("billing:bill", {"pk": "bill"}, {"line": "1", "amount": "1.00", "reason": "越权冲减"}),
+    ("billing:credit_approve", {"pk": "credit"}, {}),
+    ("billing:credit_reject", {"pk": "credit"}, {}),
+    ("billing:payment_reverse", {"pk": "receipt"}, {"reason": "越权冲正"}),
 ]
 
 # Staff list/work pages: an owner must not see them.
@@ -109,10 +145,27 @@ STAFF_PAGES = [
     "estate:import_template",
     "standards:list",
     "calendar",
+    "quality:board",
+    "quality:indicator",
+    "quality:entry_add",
+    "quality:evidence",
+    "service:queue",
+    "service:new",
+    "service:jobs",
+    "service:visits",
+    "billing:fee_items",
+    "billing:runs",
+    "billing:bills",
+    "billing:desk",
+    "billing:payments",
+    "billing:arrears",
+    "billing:ledger",
+    "billing:ledger_beancount",
+    "billing:ledger_xlsx",
 ]
 
 # Staff actions on the current project (POST without a row): an owner is refused and nothing is queued.
-STAFF_ACTIONS = ["estate:export"]
+STAFF_ACTIONS = ["service:ledger_export", "estate:export"]
 
 # Routes everyone logged in may use for themselves, or that need no login.
 SELF_OR_PUBLIC = {
@@ -133,7 +186,20 @@ SELF_OR_PUBLIC = {
     "job_download",
     "portal:home",
     "portal:repair",
+    # the owner's own requests only (404 for anyone else's): tests/service/test_portal.py
+    "portal:request_new",
+    "portal:request",
+    "portal:request_confirm",
+    "portal:request_rate",
     "portal:pay",
+    # an owner's own bills and receipts; the neighbour and staff get 404 (tests/billing/test_portal.py)
+    "portal:bill",
+    "portal:receipts",
+    "portal:receipt",
+    # online payment: the owner's own order; the provider's signed notification (tests/billing/test_online.py)
+    "portal:pay_online",
+    "billing:sandbox_pay",
+    "billing:online_notify",
     "portal:me",
     "portal:messages",
     "standards:detail",
@@ -147,6 +213,9 @@ SELF_OR_PUBLIC = {
 }
 
 API_ROWS = [
+    ("get", "/api/v1/requests/{service_request}"),
+    ("get", "/api/v1/bills/{bill}"),
+    ("get", "/api/v1/receipts/{receipt}"),
     ("get", "/api/v1/projects/{project}"),
     ("get", "/api/v1/buildings/{building}"),
     ("get", "/api/v1/units/{unit}"),
@@ -162,6 +231,13 @@ API_LISTS = [
     "/api/v1/parties",
     "/api/v1/parking-spaces",
     "/api/v1/vehicles",
+    "/api/v1/requests",
+    "/api/v1/fee-items",
+    "/api/v1/billing-runs",
+    "/api/v1/bills",
+    "/api/v1/payments",
+    "/api/v1/receipts",
+    "/api/v1/arrears",
 ]
 API_COVERED = {
     "list_projects",
@@ -181,6 +257,45 @@ API_COVERED = {
     "list_standards",
     "get_standard",
     "create_override",
+    "list_indicators",
+    "indicator_rows",
+    # service: covered by tests/service/test_api.py (owners, outsider, technicians of another department)
+    "list_requests",
+    "list_visit_queue",
+    "create_request",
+    "get_request",
+    "request_dispatch",
+    "request_handover",
+    "request_accept",
+    "request_depart",
+    "request_arrive",
+    "request_add_material",
+    "request_complete",
+    "request_verify",
+    "request_confirm",
+    "request_promise",
+    "request_postpone",
+    "request_cancel",
+    "request_rate",
+    "request_reopen",
+    "request_judge",
+    "request_feedback",
+    "request_visit",
+    # billing: owners and project 2 also covered by tests/billing/test_api.py
+    "list_fee_items",
+    "create_fee_item",
+    "create_price",
+    "list_billing_runs",
+    "create_billing_run",
+    "list_bills",
+    "get_bill",
+    "list_payments",
+    "create_payment",
+    "get_payment",
+    "reverse_payment",
+    "list_receipts",
+    "get_receipt",
+    "list_arrears",
 }
 
 

@@ -53,7 +53,7 @@ def main(paths: list[str]) -> int:
                 entry.msgstr = english
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
-                entry.previous_msgid = entry.previous_msgctxt = None
+                entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
             filled += 1
     po.save()
     missing = [e for e in po if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import io
-from urllib.parse import urlencode
 from decimal import Decimal
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse

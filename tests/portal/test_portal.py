@@ -1,6 +1,5 @@
-"""The owners' H5 portal: own units only, masked household names, coming-soon tabs, 我的， messages."""
+"""The owners' H5 portal: own units only, masked household names, 我的， messages."""
 
-import pytest
 from django.urls import reverse
 
 from jiayuan.core.models import OutboxMessage
@@ -81,10 +80,7 @@ def test_portal_home_query_count_is_bounded(world, as_user, django_assert_max_nu
     assert html.count('data-testid="my-unit"') == 6
 
 
-@pytest.mark.parametrize("name", ["portal:repair", "portal:pay"])
-def test_middle_tabs_say_coming_soon(world, as_user, name):
-    html = as_user(world.owner).get(reverse(name)).content.decode()
-    assert "即将上线" in html and 'data-testid="tabbar"' in html
+# 报事报修 (tests/service/test_portal.py) and 缴费 (tests/billing/test_portal.py) are live.
 
 
 def test_me_shows_profile_messages_and_logout(world, as_user):

@@ -48,6 +48,16 @@ class NavItem:
 
 
 NAV: list[NavItem] = [
+    NavItem(
+        "service",
+        _("客服工作台"),
+        "service:queue",
+        Perm.VIEW_REQUESTS,
+        ("service:new", "service:request", "service:action"),
+        badge="jiayuan.service.selectors.overdue_badge",
+    ),
+    NavItem("service", _("待回访"), "service:visits", Perm.HANDLE_REQUESTS),
+    NavItem("engineering", _("我的工单"), "service:jobs", Perm.WORK_ORDERS),
     NavItem("service", _("住户查询"), "estate:search", Perm.VIEW_ESTATE),
     NavItem(
         "service", pgettext_lazy("page", "楼栋"), "estate:buildings", Perm.VIEW_ESTATE, ("estate:building",)
@@ -57,10 +67,24 @@ NAV: list[NavItem] = [
     NavItem("service", _("车位车辆"), "estate:parking", Perm.VIEW_ESTATE, ("estate:vehicle",)),
     NavItem("service", _("商铺"), "estate:shops", Perm.VIEW_ESTATE, ("estate:shop",)),
     NavItem("service", _("导入导出"), "estate:import", Perm.IMPORT_ESTATE, ("estate:export",)),
+    NavItem("finance", _("收银台"), "billing:desk", Perm.TAKE_PAYMENTS),
+    NavItem("finance", _("账单"), "billing:bills", Perm.VIEW_BILLING, ("billing:bill", "billing:credit")),
+    NavItem(
+        "finance",
+        _("收款记录"),
+        "billing:payments",
+        Perm.VIEW_BILLING,
+        ("billing:receipt", "billing:payment"),
+    ),
+    NavItem("finance", _("欠费"), "billing:arrears", Perm.VIEW_BILLING),
+    NavItem("finance", _("计费批次"), "billing:runs", Perm.VIEW_BILLING),
+    NavItem("finance", _("收费项目"), "billing:fee_items", Perm.VIEW_BILLING),
+    NavItem("finance", _("试算平衡"), "billing:ledger", Perm.VIEW_LEDGER),
     NavItem("people", pgettext_lazy("page", "项目"), "org:projects", None, ("org:project_detail",)),
     NavItem("people", _("员工"), "org:staff", Perm.VIEW_ORG),
     NavItem("people", _("证书到期"), "org:certificates", Perm.VIEW_ORG),
     NavItem("people", _("培训学时"), "org:training", Perm.VIEW_ORG),
+    NavItem("quality", _("指标看板"), "quality:board", Perm.VIEW_INDICATORS, ("quality:",)),
     NavItem("settings", _("服务标准"), "standards:list", Perm.VIEW_STANDARDS, ("standards:",)),
     NavItem("settings", _("节假日"), "calendar", Perm.VIEW_STANDARDS),
 ]

@@ -48,6 +48,7 @@ class Perm(models.TextChoices):
     RECORD_EXPENSES = "record_expenses", _("登记支出")
     # Quality (quality app)
     VIEW_INDICATORS = "view_indicators", _("查看指标")
+    ENTER_INDICATORS = "enter_indicators", _("录入指标")
 
 
 _ALL = frozenset(Perm)
@@ -59,7 +60,8 @@ _FINANCE = frozenset(
 
 ROLE_PERMS: dict[str, frozenset[str]] = {
     Role.COMPANY_ADMIN: _ALL,
-    Role.INSPECTOR: _READ | {Perm.VIEW_REQUESTS, Perm.VIEW_BILLING, Perm.VIEW_LEDGER, Perm.VIEW_INDICATORS},
+    Role.INSPECTOR: _READ
+    | {Perm.VIEW_REQUESTS, Perm.VIEW_BILLING, Perm.VIEW_LEDGER, Perm.VIEW_INDICATORS, Perm.ENTER_INDICATORS},
     Role.PROJECT_MANAGER: _READ
     | _SERVICE_DESK
     | {
@@ -73,6 +75,7 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
         Perm.VIEW_LEDGER,
         Perm.APPROVE_ADJUSTMENTS,
         Perm.VIEW_INDICATORS,
+        Perm.ENTER_INDICATORS,
     },
     Role.ADVISER: _READ | _SERVICE_DESK | {Perm.EDIT_ESTATE, Perm.VIEW_PERSONAL, Perm.VIEW_BILLING},
     Role.CS_CLERK: _READ

@@ -3,10 +3,15 @@
 Lives in ``portal`` because it is the top layer: the demo spans org, estate and every later app.
 """
 
+from jiayuan.portal.demo.billing_steps import create_billing
 from jiayuan.portal.demo.context import DEFAULT_SEED, DemoContext
 from jiayuan.portal.demo.generator import STEPS, demo_exists, load_demo, register_step
 from jiayuan.portal.demo.logins import DEMO_LOGINS, DEMO_PASSWORD, DemoError
 from jiayuan.portal.demo.reset import reset_demo
+from jiayuan.portal.demo.service_steps import create_requests
+
+register_step(create_requests, after="create_parking")  # four months of customer requests (service app)
+register_step(create_billing, after="create_parking")  # a year of bills and payments (billing app)
 
 __all__ = [
     "DEFAULT_SEED",

@@ -1,0 +1,274 @@
+"""Reads of fees, bills and money: scoped querysets and the aggregates the pages, API and indicators share.
+
+Every function starts from ``readable(Model, user)``: ``visible_to(user)`` narrowed to projects where the
+user holds VIEW_BILLING, plus an owner's own rows (``owner_q``). Pages pass the current project; the API
+passes ``None`` (every readable project).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Case, DecimalField, F, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from jiayuan.billing import ledger
+from jiayuan.billing.models import (
+    ZERO,
+    Bill,
+    BillingRun,
+    BillLine,
+    CreditNote,
+    FeeItem,
+    Payment,
+    PriceVersion,
+    Receipt,
+)
+from jiayuan.billing.permissions import billing_project_ids, can_view_ledger
+from jiayuan.core.errors import Forbidden, NotFound
+from jiayuan.estate.models import Occupancy, Unit
+
+_MONEY = DecimalField(max_digits=16, decimal_places=2)
+# Ageing buckets of arrears, by days past the due date (UI and API share them).
+BUCKETS = [
+    ("0_30", 0, 30),
+    ("31_90", 31, 90),
+    ("91_180", 91, 180),
+    ("181_365", 181, 365),
+    ("over_365", 366, None),
+]
+BUCKET_LABELS = {
+    "0_30": _("0–30天"),
+    "31_90": _("31–90天"),
+    "91_180": _("91–180天"),
+    "181_365": _("181–365天"),
+    "over_365": _(">365天"),
+}
+
+
+def readable(model, user) -> QuerySet:
+    qs = model.objects.visible_to(user)
+    condition = Q(project_id__in=billing_project_ids(user))
+    owner_q = getattr(model, "owner_q", None)
+    if owner_q is not None and getattr(user, "is_authenticated", False):
+        condition |= Q(pk__in=model._base_manager.filter(owner_q(user)).values("pk"))
+    return qs.filter(condition)
+
+
+def _in(qs: QuerySet, project) -> QuerySet:
+    return (
+        qs.filter(project_id=project.pk if hasattr(project, "pk") else project) if project is not None else qs
+    )
+
+
+def _get(qs: QuerySet, pk: int):
+    obj = qs.filter(pk=pk).first()
+    if obj is None:
+        raise NotFound()
+    return obj
+
+
+# --- fee items --------------------------------------------------------------------------------------
+
+
+def fee_items_for(user, project=None) -> QuerySet:
+    return _in(readable(FeeItem, user), project).prefetch_related("prices")
+
+
+def fee_item_detail(user, pk: int) -> FeeItem:
+    return _get(fee_items_for(user), pk)
+
+
+def current_price(item: FeeItem, on: date) -> PriceVersion | None:
+    """The price in force on ``on`` (from prefetched ``prices``)."""
+    versions = [v for v in item.prices.all() if v.valid_from <= on]
+    return max(versions, key=lambda v: v.valid_from) if versions else None
+
+
+# --- runs and bills ---------------------------------------------------------------------------------
+
+
+def runs_for(user, project=None) -> QuerySet:
+    return _in(readable(BillingRun, user), project).filter(project_id__in=billing_project_ids(user))
+
+
+def bills_for(user, project=None) -> QuerySet:
+    return _in(readable(Bill, user), project).select_related("unit", "space", "project")
+
+
+def bill_detail(user, pk: int) -> Bill:
+    bill = _get(bills_for(user).prefetch_related("lines__fee_item"), pk)
+    return bill
+
+
+def bill_lines(bill: Bill) -> list[BillLine]:
+    return list(bill.lines.select_related("fee_item").order_by("id"))
+
+
+def credit_notes_of(bill: Bill) -> QuerySet:
+    return CreditNote.objects.filter(line__bill=bill).select_related(
+        "line__fee_item", "requested_by", "approved_by"
+    )
+
+
+def payments_for(user, project=None) -> QuerySet:
+    return _in(readable(Payment, user), project).select_related("unit", "space", "receipt", "taken_by")
+
+
+def payment_detail(user, pk: int) -> Payment:
+    return _get(payments_for(user).prefetch_related("allocations__line__bill"), pk)
+
+
+def receipts_for(user, project=None) -> QuerySet:
+    return _in(readable(Receipt, user), project).select_related("payment__unit", "payment__space", "project")
+
+
+def receipt_detail(user, pk: int) -> Receipt:
+    return _get(receipts_for(user), pk)
+
+
+def receipt_lines(receipt: Receipt) -> list[dict]:
+    """The itemised allocations printed on a receipt, and the prepaid part."""
+    rows = [
+        {"text": a.line.description, "bill": a.line.bill.number, "amount": a.amount}
+        for a in receipt.payment.allocations.select_related("line__bill").order_by("id")
+    ]
+    if receipt.payment.prepaid:
+        rows.append({"text": "预存款", "bill": "", "amount": receipt.payment.prepaid})
+    return rows
+
+
+# --- a holder's account (payments desk, owner portal) ---------------------------------------------------
+
+
+@dataclass
+class Account:
+    unit: Unit
+    open_bills: list[Bill] = field(default_factory=list)
+    owed: Decimal = ZERO
+    prepaid: Decimal = ZERO
+    payments: list[Payment] = field(default_factory=list)
+
+
+def unit_account(user, unit: Unit) -> Account:
+    bills = list(
+        bills_for(user)
+        .filter(unit=unit)
+        .exclude(status=Bill.Status.PAID)
+        .prefetch_related("lines__fee_item")
+        .order_by("period", "issued_on", "id")
+    )
+    return Account(
+        unit=unit,
+        open_bills=bills,
+        owed=sum((b.outstanding for b in bills), ZERO),
+        prepaid=ledger.prepaid_of(unit.project_id, unit_id=unit.pk),
+        payments=list(payments_for(user).filter(unit=unit)[:10]),
+    )
+
+
+def desk_unit(user, project, address: str) -> Unit | None:
+    """The unit the desk typed (``3-2-1201``) among those the user may read billing for."""
+    if project is None or project.pk not in billing_project_ids(user):
+        return None
+    return Unit.objects.visible_to(user).filter(project_id=project.pk, address=address.strip()).first()
+
+
+def owner_units(user) -> QuerySet:
+    """Units an owner currently occupies (portal)."""
+    return Unit.objects.visible_to(user).filter(
+        pk__in=Occupancy._base_manager.filter(party__user=user, ended_on__isnull=True).values("unit_id")
+    )
+
+
+# --- arrears --------------------------------------------------------------------------------------
+
+
+def _outstanding():
+    return F("total") - F("credited") - F("paid")
+
+
+def arrears_for(user, project=None, *, as_of: date) -> QuerySet:
+    """Per unit: what is overdue on ``as_of`` in ageing buckets by days past due, largest first."""
+    qs = bills_for(user, project).filter(due_on__lt=as_of).exclude(status=Bill.Status.PAID)
+    qs = qs.filter(unit__isnull=False)
+    annotations = {"owed": Coalesce(Sum(_outstanding()), Value(ZERO), output_field=_MONEY)}
+    for key, low, high in BUCKETS:
+        # due_on + low days < as_of ⇔ days past due > low … expressed on dates so every database agrees
+        cond = Q(due_on__lte=_shift(as_of, -low)) if low else Q()
+        if high is not None:
+            cond &= Q(due_on__gte=_shift(as_of, -high))
+        annotations[f"b_{key}"] = Coalesce(
+            Sum(Case(When(cond, then=_outstanding()), default=Value(ZERO), output_field=_MONEY)),
+            Value(ZERO),
+            output_field=_MONEY,
+        )
+    return (
+        qs.values("project_id", "unit_id", "unit__address")
+        .annotate(**annotations)
+        .filter(owed__gt=0)
+        .order_by("-owed", "unit__address")
+    )
+
+
+def _shift(day: date, days: int) -> date:
+    from datetime import timedelta
+
+    return day + timedelta(days=days)
+
+
+def fen_rows(rows) -> list[dict]:
+    """Arrears rows with their sums back to exact fen (SQLite sums decimals as floats)."""
+    out = []
+    for row in rows:
+        row = dict(row)
+        for key in ["owed", *(f"b_{b[0]}" for b in BUCKETS)]:
+            row[key] = Decimal(str(row[key])).quantize(ZERO)
+        out.append(row)
+    return out
+
+
+def arrears_totals(rows) -> dict:
+    totals = {"owed": ZERO, **{f"b_{b[0]}": ZERO for b in BUCKETS}}
+    for row in rows:
+        for key in totals:
+            totals[key] += row[key]
+    return totals
+
+
+# --- ledger -------------------------------------------------------------------------------------------
+
+
+def trial_balance_for(user, project, *, until: date | None = None) -> list[dict]:
+    if project is None or not can_view_ledger(user, project.pk):
+        raise Forbidden()
+    return ledger.trial_balance(project.pk, until=until)
+
+
+def line_detail(user, pk: int) -> BillLine:
+    return _get(readable(BillLine, user).select_related("bill", "fee_item"), pk)
+
+
+def credit_note_detail(user, pk: int) -> CreditNote:
+    return _get(readable(CreditNote, user).select_related("line__bill", "line__fee_item"), pk)
+
+
+def pending_credit_notes(user, project) -> QuerySet:
+    return (
+        _in(readable(CreditNote, user), project)
+        .filter(status=CreditNote.Status.PENDING)
+        .select_related("line__bill__unit", "line__fee_item", "requested_by")
+    )
+
+
+def online_order_for(user, out_trade_no: str):
+    """An online order its creator may pay (the sandbox page)."""
+    from jiayuan.billing.models import OnlineOrder
+
+    order = readable(OnlineOrder, user).filter(out_trade_no=out_trade_no[:40], created_by=user).first()
+    if order is None:
+        raise NotFound()
+    return order

@@ -1,0 +1,356 @@
+"""Payments, reversals, credit notes and refunds: each one balanced journal entry, under the holder's lock.
+
+Idempotency: every payment carries a client key, unique in the database. The same key with the same
+request returns the first payment (booked once, however many copies arrive together); the same key with a
+different request is a 409.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from jiayuan.billing import ledger
+from jiayuan.billing.ledger import Cr, Dr
+from jiayuan.billing.models import Allocation, Bill, BillLine, Channel, CreditNote, Payment, Receipt, Refund
+from jiayuan.billing.permissions import (
+    can_approve_adjustments,
+    can_request_credit,
+    can_take_payments,
+    require,
+)
+from jiayuan.billing.services.common import (
+    Holder,
+    apply_to_lines,
+    bill_status,
+    open_lines,
+    parse_amount,
+    spread,
+)
+from jiayuan.core.errors import Conflict, ValidationFailed
+from jiayuan.core.numbering import next_number
+from jiayuan.core.timeline import timeline_append
+
+KEY_MAX = 80
+
+
+def _fingerprint(holder: Holder, channel: str, amount: Decimal, line_ids) -> str:
+    raw = json.dumps(
+        [holder.unit_id, holder.space_id, channel, str(amount), sorted(line_ids) if line_ids else None]
+    )
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _same_request(existing: Payment, fingerprint: str) -> Payment:
+    if existing.fingerprint != fingerprint:
+        raise Conflict("该幂等键已用于另一笔不同的收款", code="idempotency_conflict", field="Idempotency-Key")
+    return existing
+
+
+def payment_take(
+    holder: Holder,
+    *,
+    actor,
+    channel: str,
+    amount,
+    idempotency_key: str,
+    line_ids: Sequence[int] | None = None,
+    payer_name: str = "",
+    reference: str = "",
+    received_at: datetime | None = None,
+    system: bool = False,
+) -> tuple[Payment, bool]:
+    """Book a payment once per key. Returns ``(payment, created)``.
+
+    Allocation: to the chosen lines (``line_ids``) or else to the oldest unpaid lines first; what is left
+    over becomes prepaid (预存款). ``system=True`` is the online provider's verified notification, which
+    books on the owner's behalf without a staff role.
+    """
+    if not system:
+        require(can_take_payments, actor, holder.project_id)
+    if channel not in Channel.values:
+        raise ValidationFailed("收款方式不正确", field="channel")
+    amount = parse_amount(amount)
+    key = (idempotency_key or "").strip()
+    if not key or len(key) > KEY_MAX:
+        raise ValidationFailed("缺少幂等键（Idempotency-Key，1–80 个字符）", field="Idempotency-Key")
+    fingerprint = _fingerprint(holder, channel, amount, line_ids)
+    existing = Payment.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return _same_request(existing, fingerprint), False
+    try:
+        with transaction.atomic():
+            holder.lock()
+            # A copy that waited on the lock finds the first one's row here.
+            existing = Payment.objects.filter(idempotency_key=key).first()
+            if existing is not None:
+                return _same_request(existing, fingerprint), False
+            return _book(
+                holder, actor, channel, amount, key, fingerprint, line_ids, payer_name, reference, received_at
+            ), True
+    except IntegrityError:
+        existing = Payment.objects.filter(idempotency_key=key).first()
+        if existing is None:
+            raise
+        return _same_request(existing, fingerprint), False
+
+
+def _book(holder, actor, channel, amount, key, fingerprint, line_ids, payer_name, reference, received_at):
+    now = timezone.now()
+    received_at = received_at or now
+    if line_ids is not None:
+        lines = open_lines(holder, line_ids)
+        if len(lines) != len(set(line_ids)):
+            raise ValidationFailed("所选明细不属于该房屋或已结清", field="lines")
+    else:
+        lines = open_lines(holder)
+    shares = spread(amount, lines)
+    allocated = sum((a for _, a in shares), Decimal(0))
+    prepaid = amount - allocated
+    chart = ledger.Chart(holder.project_id)
+    payment = Payment.objects.create(
+        project_id=holder.project_id,
+        number=next_number(holder.project_id, "SK", received_at),
+        idempotency_key=key,
+        fingerprint=fingerprint,
+        channel=channel,
+        amount=amount,
+        prepaid=prepaid,
+        payer_name=payer_name[:60],
+        reference=reference[:64],
+        received_at=received_at,
+        taken_by=actor if getattr(actor, "pk", None) else None,
+        **holder.ids,
+    )
+    entry_lines = [Dr(chart.channel(channel), amount, **holder.ids)]
+    if allocated:
+        entry_lines.append(Cr(ledger.RECEIVABLE, allocated, **holder.ids))
+    if prepaid:
+        entry_lines.append(Cr(ledger.PREPAID, prepaid, **holder.ids))
+    entry = ledger.post(
+        holder.project_id,
+        number=payment.number,
+        on=timezone.localdate(received_at),
+        memo=f"收款 {payment.number} {Channel(channel).label}",
+        source="payment",
+        source_id=payment.pk,
+        lines=entry_lines,
+        actor=actor,
+        chart=chart,
+    )
+    payment.entry = entry
+    payment.save(update_fields=["entry"])
+    Allocation.objects.bulk_create(
+        [
+            Allocation(
+                project_id=holder.project_id, line=line, payment=payment, amount=a, at=now, entry=entry
+            )
+            for line, a in shares
+        ]
+    )
+    apply_to_lines(shares)
+    Receipt.objects.create(
+        project_id=holder.project_id,
+        number=next_number(holder.project_id, "SJ", received_at),
+        payment=payment,
+        issued_at=now,
+    )
+    timeline_append(
+        payment, actor=actor, action="book", to_state=payment.status, data={"prepaid": str(prepaid)}
+    )
+    return payment
+
+
+def payment_reverse(payment: Payment, *, actor, reason: str) -> Payment:
+    """Reverse a booked payment (冲正): the opposite entry, its allocations taken back, its receipt void."""
+    require(can_approve_adjustments, actor, payment.project_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("请填写冲正原因", field="reason")
+    holder = Holder.of(payment)
+    with transaction.atomic():
+        holder.lock()
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        if payment.status != Payment.Status.BOOKED:
+            raise Conflict("该收款已冲正")
+        if payment.prepaid and ledger.prepaid_of(payment.project_id, **holder.ids) < payment.prepaid:
+            raise Conflict("该笔收款转入的预存款已被使用或退还，不能整笔冲正")
+        allocations = list(
+            Allocation.objects.select_related("line__bill").filter(payment=payment, reversed=False)
+        )
+        lines = {
+            line.pk: line
+            for line in BillLine.objects.select_for_update(of=("self",))
+            .select_related("bill")
+            .filter(pk__in=[a.line_id for a in allocations])
+        }
+        shares = [(lines[a.line_id], a.amount) for a in allocations]
+        allocated = sum((a.amount for a in allocations), Decimal(0))
+        chart = ledger.Chart(payment.project_id)
+        entry_lines = [Cr(chart.channel(payment.channel), payment.amount, **holder.ids)]
+        if allocated:
+            entry_lines.append(Dr(ledger.RECEIVABLE, allocated, **holder.ids))
+        if payment.prepaid:
+            entry_lines.append(Dr(ledger.PREPAID, payment.prepaid, **holder.ids))
+        ledger.post(
+            payment.project_id,
+            number=f"{payment.number}-R",
+            on=timezone.localdate(),
+            memo=f"冲正 {payment.number}：{reason}"[:120],
+            source="reversal",
+            source_id=payment.pk,
+            lines=entry_lines,
+            actor=actor,
+            chart=chart,
+        )
+        Allocation.objects.filter(pk__in=[a.pk for a in allocations]).update(reversed=True)
+        apply_to_lines(shares, sign=-1)
+        now = timezone.now()
+        payment.status = Payment.Status.REVERSED
+        payment.reversed_at, payment.reversed_by, payment.reversal_reason = now, actor, reason[:200]
+        payment.save(update_fields=["status", "reversed_at", "reversed_by", "reversal_reason"])
+        Receipt.objects.filter(payment=payment).update(
+            status=Receipt.Status.VOID, void_reason=reason[:200], voided_at=now
+        )
+        timeline_append(
+            payment, actor=actor, action="reverse", from_state="booked", to_state="reversed", note=reason
+        )
+    return payment
+
+
+def credit_note_request(line: BillLine, *, actor, amount, reason: str) -> CreditNote:
+    """Ask to credit part of an issued line (the bill itself is never edited)."""
+    require(can_request_credit, actor, line.project_id)
+    amount = parse_amount(amount)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("请填写冲减原因", field="reason")
+    if amount > line.outstanding:
+        raise ValidationFailed(f"冲减金额不能超过未缴金额 {line.outstanding}", field="amount")
+    with transaction.atomic():
+        note = CreditNote.objects.create(
+            project_id=line.project_id,
+            number=next_number(line.project_id, "CJ"),
+            line=line,
+            amount=amount,
+            reason=reason[:200],
+            requested_by=actor,
+        )
+        timeline_append(note, actor=actor, action="request", to_state=note.status, note=reason)
+    return note
+
+
+def credit_note_approve(note: CreditNote, *, actor) -> CreditNote:
+    """Approve (by someone other than the requester): Dr fee income, Cr receivable, line credited."""
+    require(can_approve_adjustments, actor, note.project_id)
+    if note.requested_by_id == actor.pk:
+        raise ValidationFailed("冲减须由申请人以外的人审批")
+    line = note.line
+    holder = Holder.of(line.bill)
+    with transaction.atomic():
+        holder.lock()
+        note = CreditNote.objects.select_for_update().get(pk=note.pk)
+        if note.status != CreditNote.Status.PENDING:
+            raise Conflict("该冲减单已处理")
+        line = (
+            BillLine.objects.select_for_update(of=("self",))
+            .select_related("bill", "fee_item")
+            .get(pk=line.pk)
+        )
+        if note.amount > line.outstanding:
+            raise Conflict(f"明细未缴金额已变为 {line.outstanding}，冲减金额超出，请驳回后重新申请")
+        chart = ledger.Chart(note.project_id)
+        entry = ledger.post(
+            note.project_id,
+            number=note.number,
+            on=timezone.localdate(),
+            memo=f"冲减 {line.bill.number} {line.fee_item.name}：{note.reason}"[:120],
+            source="credit",
+            source_id=note.pk,
+            lines=[
+                Dr(chart.income(line.fee_item), note.amount, **holder.ids),
+                Cr(ledger.RECEIVABLE, note.amount, **holder.ids),
+            ],
+            actor=actor,
+            chart=chart,
+        )
+        line.credited += note.amount
+        line.save(update_fields=["credited"])
+        bill = Bill.objects.select_for_update().get(pk=line.bill_id)
+        bill.credited += note.amount
+        bill.status = bill_status(bill.total, bill.credited, bill.paid)
+        bill.save(update_fields=["credited", "status"])
+        note.status, note.approved_by, note.decided_at, note.entry = (
+            CreditNote.Status.APPROVED,
+            actor,
+            timezone.now(),
+            entry,
+        )
+        note.save(update_fields=["status", "approved_by", "decided_at", "entry"])
+        timeline_append(note, actor=actor, action="approve", from_state="pending", to_state="approved")
+    return note
+
+
+def credit_note_reject(note: CreditNote, *, actor, reason: str = "") -> CreditNote:
+    require(can_approve_adjustments, actor, note.project_id)
+    with transaction.atomic():
+        note = CreditNote.objects.select_for_update().get(pk=note.pk)
+        if note.status != CreditNote.Status.PENDING:
+            raise Conflict("该冲减单已处理")
+        note.status, note.approved_by, note.decided_at = CreditNote.Status.REJECTED, actor, timezone.now()
+        note.save(update_fields=["status", "approved_by", "decided_at"])
+        timeline_append(
+            note, actor=actor, action="reject", from_state="pending", to_state="rejected", note=reason
+        )
+    return note
+
+
+def refund_create(holder: Holder, *, actor, amount, channel: str, reason: str) -> Refund:
+    """Pay back part or all of a prepaid balance (退款): Dr 预收账款, Cr cash/bank."""
+    require(can_approve_adjustments, actor, holder.project_id)
+    amount = parse_amount(amount)
+    if channel not in Channel.values:
+        raise ValidationFailed("退款方式不正确", field="channel")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("请填写退款原因", field="reason")
+    with transaction.atomic():
+        holder.lock()
+        balance = ledger.prepaid_of(holder.project_id, **holder.ids)
+        if amount > balance:
+            raise ValidationFailed(f"退款金额不能超过预存款余额 {balance}", field="amount")
+        chart = ledger.Chart(holder.project_id)
+        number = next_number(holder.project_id, "TK")
+        entry = ledger.post(
+            holder.project_id,
+            number=number,
+            on=timezone.localdate(),
+            memo=f"退款 {number}：{reason}"[:120],
+            source="refund",
+            source_id=None,
+            lines=[
+                Dr(ledger.PREPAID, amount, **holder.ids),
+                Cr(chart.channel(channel), amount, **holder.ids),
+            ],
+            actor=actor,
+            chart=chart,
+        )
+        refund = Refund.objects.create(
+            project_id=holder.project_id,
+            number=number,
+            channel=channel,
+            amount=amount,
+            reason=reason[:200],
+            approved_by=actor,
+            at=timezone.now(),
+            entry=entry,
+            **holder.ids,
+        )
+        timeline_append(refund, actor=actor, action="refund", note=reason)
+    return refund

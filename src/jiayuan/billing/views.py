@@ -1,0 +1,403 @@
+"""Finance pages: fee items, billing runs, bills, the payments desk, receipts, arrears, trial balance.
+Tiny views: selector → form → service → render/redirect; domain errors become form errors in Chinese."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from jiayuan.billing import selectors, services
+from jiayuan.billing.filters import BillFilter, PaymentFilter
+from jiayuan.billing.forms import CreditForm, FeeItemForm, PaymentForm, PriceForm, ReasonForm, RunForm
+from jiayuan.billing.permissions import (
+    can_approve_adjustments,
+    can_manage_fees,
+    can_request_credit,
+    can_take_payments,
+    can_view_billing,
+    can_view_ledger,
+)
+from jiayuan.billing.tables import BillTable, PaymentTable
+from jiayuan.core.errors import DomainError, NotFound
+from jiayuan.core.scoping import scope_of
+from jiayuan.core.tables import paginate
+
+
+def finance_project(request, check=can_view_billing):
+    """The current project, if the user is staff there with the right; owners and others get 403."""
+    project = getattr(request, "project", None)
+    if not scope_of(request.user).is_staff_member or not project or not check(request.user, project.pk):
+        raise PermissionDenied(_("您没有查看收费的权限"))
+    return project
+
+
+def _staff_row(request, obj, check=can_view_billing):
+    """A record page is for staff of the record's project (an owner reads theirs in the portal)."""
+    if not scope_of(request.user).is_staff_member or not check(request.user, obj.project_id):
+        raise PermissionDenied(_("您没有查看收费的权限"))
+    return obj
+
+
+def _fetch(selector, request, pk):
+    try:
+        return selector(request.user, pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def _fail(form, exc: DomainError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)
+
+
+# --- fee items ------------------------------------------------------------------------------------------
+
+
+@login_required
+def fee_items(request):
+    project = finance_project(request)
+    can_edit = can_manage_fees(request.user, project.pk)
+    item_form, price_form, price_item = FeeItemForm(prefix="item"), PriceForm(prefix="price"), None
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if "item-code" in request.POST:
+            item_form = FeeItemForm(request.POST, prefix="item")
+            if item_form.is_valid():
+                try:
+                    data = item_form.cleaned_data
+                    services.fee_item_create(
+                        project.pk,
+                        actor=request.user,
+                        **{**data, "area_basis": data["area_basis"] or "building"},
+                    )
+                    messages.success(request, _("已新建收费项目"))
+                    return redirect("billing:fee_items")
+                except DomainError as exc:
+                    _fail(item_form, exc)
+        else:
+            price_form = PriceForm(request.POST, prefix="price")
+            price_item = _fetch(selectors.fee_item_detail, request, _int(request.POST.get("item")))
+            if price_item.project_id != project.pk:
+                raise PermissionDenied
+            if price_form.is_valid():
+                try:
+                    services.price_version_add(price_item, actor=request.user, **price_form.cleaned_data)
+                    messages.success(request, _("已新增价格版本"))
+                    return redirect("billing:fee_items")
+                except DomainError as exc:
+                    _fail(price_form, exc)
+    today = timezone.localdate()
+    items = list(selectors.fee_items_for(request.user, project))
+    for item in items:
+        item.current = selectors.current_price(item, today)
+    return render(
+        request,
+        "billing/fee_items.html",
+        {
+            "project": project,
+            "items": items,
+            "can_edit": can_edit,
+            "item_form": item_form,
+            "price_form": price_form,
+            "price_item": price_item,
+        },
+    )
+
+
+def _int(value) -> int:
+    return int(value) if str(value or "").isdigit() and len(str(value)) < 10 else 0
+
+
+# --- runs and bills -------------------------------------------------------------------------------------
+
+
+@login_required
+def runs(request):
+    project = finance_project(request)
+    form = RunForm(initial={"period": timezone.localdate().replace(day=1)})
+    if request.method == "POST":
+        if not can_manage_fees(request.user, project.pk):
+            raise PermissionDenied
+        form = RunForm(request.POST)
+        if form.is_valid():
+            try:
+                run = services.billing_run_start(project.pk, form.cleaned_data["period"], actor=request.user)
+                messages.success(
+                    request,
+                    _("%(period)s 计费完成：共 %(n)s 张账单")
+                    % {"period": f"{run.period:%Y-%m}", "n": run.bills_created},
+                )
+                return redirect("billing:runs")
+            except DomainError as exc:
+                _fail(form, exc)
+    return render(
+        request,
+        "billing/runs.html",
+        {
+            "project": project,
+            "runs": selectors.runs_for(request.user, project)[:36],
+            "form": form,
+            "can_run": can_manage_fees(request.user, project.pk),
+        },
+    )
+
+
+@login_required
+def bills(request):
+    project = finance_project(request)
+    f = BillFilter(request.GET, queryset=selectors.bills_for(request.user, project))
+    table = paginate(request, BillTable(f.qs))
+    filtered = any(v for k, v in request.GET.items() if k not in ("page", "per_page", "sort"))
+    return render(
+        request, "billing/bills.html", {"project": project, "filter": f, "table": table, "filtered": filtered}
+    )
+
+
+@login_required
+def bill(request, pk: int):
+    obj = _staff_row(request, _fetch(selectors.bill_detail, request, pk))
+    form = CreditForm()
+    if request.method == "POST":
+        if not can_request_credit(request.user, obj.project_id):
+            raise PermissionDenied
+        form = CreditForm(request.POST)
+        if form.is_valid():
+            line = _fetch(selectors.line_detail, request, form.cleaned_data["line"])
+            if line.bill_id != obj.pk:
+                raise PermissionDenied
+            try:
+                services.credit_note_request(
+                    line,
+                    actor=request.user,
+                    amount=form.cleaned_data["amount"],
+                    reason=form.cleaned_data["reason"],
+                )
+                messages.success(request, _("冲减申请已提交，待审批"))
+                return redirect("billing:bill", pk=obj.pk)
+            except DomainError as exc:
+                _fail(form, exc)
+    return render(
+        request,
+        "billing/bill.html",
+        {
+            "bill": obj,
+            "lines": selectors.bill_lines(obj),
+            "credits": selectors.credit_notes_of(obj),
+            "form": form,
+            "can_credit": can_request_credit(request.user, obj.project_id),
+            "can_approve": can_approve_adjustments(request.user, obj.project_id),
+        },
+    )
+
+
+@login_required
+@require_POST
+def credit_decide(request, pk: int, decision: str):
+    note = _staff_row(request, _fetch(selectors.credit_note_detail, request, pk), can_approve_adjustments)
+    try:
+        if decision == "approve":
+            services.credit_note_approve(note, actor=request.user)
+            messages.success(request, _("冲减已批准并入账"))
+        else:
+            services.credit_note_reject(note, actor=request.user, reason=request.POST.get("reason", "")[:200])
+            messages.info(request, _("冲减已驳回"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("billing:bill", pk=note.line.bill_id)
+
+
+# --- the payments desk, payments and receipts -----------------------------------------------------------
+
+
+@login_required
+def desk(request):
+    """Find a unit, see what is owed, take payment, print the receipt."""
+    project = finance_project(request)
+    address = (request.GET.get("unit") or request.POST.get("unit") or "").strip()[:40]
+    unit = selectors.desk_unit(request.user, project, address) if address else None
+    account = selectors.unit_account(request.user, unit) if unit else None
+    form = PaymentForm(
+        initial={"key": uuid.uuid4().hex, "amount": account.owed if account and account.owed else None}
+    )
+    if request.method == "POST" and unit is not None:
+        if not can_take_payments(request.user, project.pk):
+            raise PermissionDenied
+        form = PaymentForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                payment, _created = services.payment_take(
+                    services.Holder.of(unit),
+                    actor=request.user,
+                    channel=data["channel"],
+                    amount=data["amount"],
+                    idempotency_key=data["key"],
+                    payer_name=data["payer_name"],
+                    reference=data["reference"],
+                )
+                return redirect("billing:receipt", pk=payment.receipt.pk)
+            except DomainError as exc:
+                _fail(form, exc)
+    return render(
+        request,
+        "billing/desk.html",
+        {
+            "project": project,
+            "address": address,
+            "unit": unit,
+            "account": account,
+            "form": form,
+            "not_found": bool(address) and unit is None,
+            "can_take": can_take_payments(request.user, project.pk),
+        },
+    )
+
+
+@login_required
+def payments(request):
+    project = finance_project(request)
+    f = PaymentFilter(request.GET, queryset=selectors.payments_for(request.user, project))
+    table = paginate(request, PaymentTable(f.qs))
+    filtered = any(v for k, v in request.GET.items() if k not in ("page", "per_page", "sort"))
+    return render(
+        request,
+        "billing/payments.html",
+        {"project": project, "filter": f, "table": table, "filtered": filtered},
+    )
+
+
+def _receipt_context(request, pk: int) -> dict:
+    receipt = _staff_row(request, _fetch(selectors.receipt_detail, request, pk))
+    return {"receipt": receipt, "payment": receipt.payment, "rows": selectors.receipt_lines(receipt)}
+
+
+@login_required
+def receipt(request, pk: int):
+    context = _receipt_context(request, pk)
+    context["can_reverse"] = can_approve_adjustments(request.user, context["payment"].project_id)
+    context["reverse_form"] = ReasonForm()
+    return render(request, "billing/receipt.html", context)
+
+
+@login_required
+def receipt_pdf(request, pk: int):
+    from weasyprint import HTML
+
+    html = render_to_string("billing/receipt_pdf.html", _receipt_context(request, pk), request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="receipt-{pk}.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def payment_reverse(request, pk: int):
+    context = _receipt_context(request, pk)
+    payment = _staff_row(request, context["payment"], can_approve_adjustments)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.payment_reverse(payment, actor=request.user, reason=form.cleaned_data["reason"])
+            messages.success(request, _("已冲正，收据已作废"))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, _("请填写冲正原因"))
+    return redirect("billing:receipt", pk=pk)
+
+
+# --- arrears and the books ------------------------------------------------------------------------------
+
+
+@login_required
+def arrears(request):
+    project = finance_project(request)
+    as_of = timezone.localdate()
+    rows = selectors.fen_rows(selectors.arrears_for(request.user, project, as_of=as_of)[:500])
+    return render(
+        request,
+        "billing/arrears.html",
+        {
+            "project": project,
+            "as_of": as_of,
+            "rows": rows,
+            "totals": selectors.arrears_totals(rows),
+            "buckets": [(b[0], selectors.BUCKET_LABELS[b[0]]) for b in selectors.BUCKETS],
+            "pending_credits": selectors.pending_credit_notes(request.user, project)[:50],
+        },
+    )
+
+
+@login_required
+def ledger_page(request):
+    project = finance_project(request, can_view_ledger)
+    rows = selectors.trial_balance_for(request.user, project)
+    debit = sum((r["debit"] for r in rows), 0)
+    credit = sum((r["credit"] for r in rows), 0)
+    return render(
+        request,
+        "billing/ledger.html",
+        {"project": project, "rows": rows, "debit": debit, "credit": credit, "balanced": debit == credit},
+    )
+
+
+# --- online payments: the sandbox provider's page and the notification endpoint ---------------------------
+
+
+@login_required
+def sandbox_pay(request, out_trade_no: str):
+    """The sandbox provider's own page (stands in for WeChat Pay's cashier): confirm and pay."""
+    order = _fetch(selectors.online_order_for, request, out_trade_no)
+    back = request.GET.get("return") or request.POST.get("return") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
+    if request.method == "POST" and order.status == order.Status.CREATED:
+        services.sandbox_pay(order, actor=request.user)
+        order.refresh_from_db()
+    if order.status == order.Status.PAID and back:
+        return redirect(back)
+    return render(request, "billing/sandbox_pay.html", {"order": order, "back": back})
+
+
+@csrf_exempt
+@require_POST
+def online_notify(request, provider: str):
+    """The provider's asynchronous notification (no login: the signature is the authentication)."""
+    status, body = services.online_notify(
+        provider[:20], request.body[:65536], request.headers.get("Jiayuan-Signature", "")[:256]
+    )
+    return HttpResponse(body, status=status, content_type="application/json")
+
+
+@login_required
+def ledger_export(request, fmt: str):
+    """The project's journal as Beancount text (``bean-check`` accepts it) or as an Excel workbook."""
+    from jiayuan.billing import exporting
+
+    project = finance_project(request, can_view_ledger)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    if fmt == "beancount":
+        response = HttpResponse(
+            exporting.journal_beancount(project.pk), content_type="text/plain; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="journal-{project.code}-{stamp}.beancount"'
+        return response
+    response = HttpResponse(
+        exporting.journal_xlsx(project.pk),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="journal-{project.code}-{stamp}.xlsx"'
+    return response

@@ -1,0 +1,147 @@
+"""The owners' 报事报修 pages (H5, phone first): my requests with their state and timeline, report a repair
+with a photo or ask / complain / suggest / praise, confirm completion, rate. Only the owner's own units'
+requests are reachable (the service selectors' owner scoping); everything else is a 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from jiayuan.core.errors import DomainError, Forbidden
+from jiayuan.portal.selectors import my_units
+from jiayuan.service import services
+from jiayuan.service.forms import PortalRequestForm, RateForm
+from jiayuan.service.models import Channel, Photo, State
+from jiayuan.service.selectors import owner_requests, request_timeline
+from jiayuan.service.services._common import ACTION_LABELS
+
+
+def _mine(request, pk: int):
+    req = owner_requests(request.user).filter(pk=pk).first()
+    if req is None:
+        raise Http404(_("请求不存在或无权查看"))
+    return req
+
+
+def _run(form, call):
+    try:
+        return call()
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        form.apply_error(exc)
+        return None
+
+
+@login_required
+def my_requests(request):
+    page = Paginator(owner_requests(request.user).order_by("-received_at", "-id"), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "portal/service/list.html", {"tab": "repair", "page": page})
+
+
+@login_required
+def request_new(request):
+    units = list(my_units(request.user))
+    if not units:
+        raise PermissionDenied(_("您还没有登记的房屋，请联系物业服务中心"))
+    form = PortalRequestForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        units=units,
+        initial={"type": request.GET.get("type", "repair")},
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        unit = next(u for u in units if str(u.pk) == d["unit"])
+
+        def call():
+            with transaction.atomic():
+                req = services.request_create(
+                    actor=request.user,
+                    project=unit.project,
+                    type=d["type"],
+                    content=d["content"],
+                    channel=Channel.PORTAL,
+                    unit=unit,
+                    preferred_time=d["preferred_time"],
+                )
+                if d.get("photo"):
+                    services.request_add_photo(
+                        req, actor=request.user, image=d["photo"], stage=Photo.Stage.REPORT
+                    )
+            return req
+
+        req = _run(form, call)
+        if req is not None:
+            messages.success(request, _("已提交，单号 %(n)s。物业会尽快联系您。") % {"n": req.number})
+            return redirect("portal:request", pk=req.pk)
+    return render(
+        request,
+        "portal/service/new.html",
+        {"tab": "repair", "form": form},
+        status=422 if form.is_bound and form.errors else 200,
+    )
+
+
+@login_required
+def request_page(request, pk: int):
+    req = _mine(request, pk)
+    timeline = list(request_timeline(req))
+    for e in timeline:
+        e.label = ACTION_LABELS.get(e.action, e.action)
+    return render(
+        request,
+        "portal/service/detail.html",
+        {
+            "tab": "repair",
+            "req": req,
+            "timeline": timeline,
+            "photos": list(req.photos.all()),
+            "can_confirm": req.state == State.COMPLETED,
+            "rate_form": RateForm() if req.state == State.CLOSED and req.rated_at is None else None,
+        },
+    )
+
+
+@login_required
+def request_confirm(request, pk: int):
+    req = _mine(request, pk)
+    if request.method != "POST":
+        return redirect("portal:request", pk=pk)
+    try:
+        services.request_confirm(req, actor=request.user)
+        messages.success(request, _("已确认完成，欢迎评价本次服务。"))
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("portal:request", pk=pk)
+
+
+@login_required
+def request_rate(request, pk: int):
+    req = _mine(request, pk)
+    form = RateForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        done = _run(
+            form,
+            lambda: services.request_rate(req, actor=request.user, rating=d["rating"], comment=d["comment"]),
+        )
+        if done is not None:
+            messages.success(request, _("感谢您的评价！"))
+            return redirect("portal:request", pk=pk)
+    return render(
+        request,
+        "portal/service/rate.html",
+        {"tab": "repair", "req": req, "form": form},
+        status=422 if form.is_bound and form.errors else 200,
+    )

@@ -1,0 +1,37 @@
+"""R7.3 journal exports: Beancount text that bean-check accepts, and an Excel journal."""
+
+import io
+from datetime import date
+
+from beancount import loader
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from jiayuan.billing import services
+from jiayuan.billing.exporting import journal_beancount
+
+
+def _books(world, fees):
+    services.billing_run_start(world.p1.pk, date(2026, 11, 1), actor=fees.finance)
+    holder = services.Holder.of(world.unit)
+    services.payment_take(holder, actor=world.clerk, channel="pos", amount="500", idempotency_key="a")
+    services.refund_create(holder, actor=world.manager, amount="10", channel="cash", reason="退")
+
+
+def test_r7_3_beancount_export_passes_bean_check(world, fees):
+    _books(world, fees)
+    text = journal_beancount(world.p1.pk)
+    entries, errors, _options = loader.load_string(text)
+    assert errors == []
+    assert sum(1 for e in entries if type(e).__name__ == "Transaction") == 4  # 2 bills, payment, refund
+    assert 'holder: "3-2-1201"' in text and "Assets:A1122" in text
+
+
+def test_r7_3_journal_downloads_for_ledger_readers_only(world, fees, as_user):
+    _books(world, fees)
+    resp = as_user(fees.finance).get(reverse("billing:ledger_xlsx"))
+    ws = load_workbook(io.BytesIO(resp.content)).active
+    assert ws.max_row == 1 + 2 * 3 + 3 + 2  # header, 2 bills × 3 lines, payment 3 lines, refund 2
+    assert as_user(fees.finance).get(reverse("billing:ledger_beancount")).content.startswith(b"option")
+    assert as_user(world.clerk).get(reverse("billing:ledger_beancount")).status_code == 403
+    assert as_user(world.owner).get(reverse("billing:ledger_xlsx")).status_code in (302, 403)
