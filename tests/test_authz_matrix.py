@@ -75,7 +75,40 @@ def _billing_rows(world) -> dict:
     bill = payment.allocations.get().line.bill
     line = bill.lines.get()
     note = billing.credit_note_request(line, actor=world.admin, amount="1", reason="测试")
-    return {"bill": bill.pk, "bill_line": line.pk, "receipt": payment.receipt.pk, "credit": note.pk}
+    from jiayuan.billing.models import ExpenseCategory
+    from jiayuan.billing.services.expenses import ensure_categories, expense_record
+
+    ensure_categories()
+    expense = expense_record(
+        world.p1.pk,
+        actor=world.admin,
+        category=ExpenseCategory.objects.get(code="CLEAN"),
+        amount="100",
+        spent_on=date.today(),
+        payee="保洁公司",
+        paid_from="bank",
+    )
+    return {
+        "bill": bill.pk,
+        "bill_line": line.pk,
+        "receipt": payment.receipt.pk,
+        "credit": note.pk,
+        "expense": expense.pk,
+        **_holding_rows(world),
+    }
+
+
+def _holding_rows(world) -> dict:
+    """A deposit held and an item in trust in project 1."""
+    from jiayuan.billing.services import deposits
+
+    deposit = deposits.deposit_receive(
+        world.unit, actor=world.admin, kind="key", amount="50", channel="cash", payer_name="张伟"
+    )
+    item = deposits.trust_receive(
+        world.p1.pk, actor=world.admin, kind="key", description="钥匙", from_name="张伟"
+    )
+    return {"deposit": deposit.pk, "trust_item": item.pk}
 
 
 # Pages showing one project-1 row: (url name, kwargs from rows)
@@ -126,6 +159,13 @@ ROW_ACTIONS = [
     ("billing:credit_approve", {"pk": "credit"}, {}),
     ("billing:credit_reject", {"pk": "credit"}, {}),
     ("billing:payment_reverse", {"pk": "receipt"}, {"reason": "越权冲正"}),
+    ("billing:expense_reverse", {"pk": "expense"}, {"reason": "越权冲销"}),
+    (
+        "billing:deposit_move",
+        {"pk": "deposit"},
+        {"m-kind": "refund", "m-amount": "1", "m-reason": "越权退还"},
+    ),
+    ("billing:trust_return", {"pk": "trust_item"}, {"r-returned_to": "某", "r-signature": "某"}),
 ]
 
 # Staff list/work pages: an owner must not see them.
@@ -151,6 +191,7 @@ STAFF_PAGES = [
     "quality:evidence",
     "service:queue",
     "service:new",
+    "service:lookup",
     "service:jobs",
     "service:visits",
     "billing:fee_items",
@@ -162,10 +203,18 @@ STAFF_PAGES = [
     "billing:ledger",
     "billing:ledger_beancount",
     "billing:ledger_xlsx",
+    "billing:expenses",
+    "billing:disclosure",
+    "billing:disclosure_pdf",
+    "billing:disclosure_xlsx",
+    "billing:meters",
+    "billing:meter_read",
+    "billing:deposits",
+    "billing:trust",
 ]
 
 # Staff actions on the current project (POST without a row): an owner is refused and nothing is queued.
-STAFF_ACTIONS = ["service:ledger_export", "estate:export"]
+STAFF_ACTIONS = ["service:ledger_export", "estate:export", "billing:reminders_send"]
 
 # Routes everyone logged in may use for themselves, or that need no login.
 SELF_OR_PUBLIC = {
@@ -188,6 +237,7 @@ SELF_OR_PUBLIC = {
     "portal:repair",
     # the owner's own requests only (404 for anyone else's): tests/service/test_portal.py
     "portal:request_new",
+    "portal:special_services",
     "portal:request",
     "portal:request_confirm",
     "portal:request_rate",
@@ -278,6 +328,9 @@ API_COVERED = {
     "request_cancel",
     "request_rate",
     "request_reopen",
+    "request_agree_delay",
+    "request_charge",
+    "special_services",
     "request_judge",
     "request_feedback",
     "request_visit",

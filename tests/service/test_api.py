@@ -130,7 +130,7 @@ def test_technician_sees_only_department_jobs(world, as_user, clerk):
 
     eng = Department.objects.get(project=world.p1, kind="engineering")
     undispatched = create(clerk, world).json()["id"]
-    sent = create(clerk, world, type="special", content="家电清洗").json()["id"]
+    sent = create(clerk, world, type="suggestion", content="家电清洗").json()["id"]
     post(clerk, f"{URL}/{sent}/dispatch", {"department": eng.pk})
     tech = as_user(world.tech)
     assert [i["id"] for i in tech.get(URL).json()["items"]] == [sent]
@@ -139,3 +139,44 @@ def test_technician_sees_only_department_jobs(world, as_user, clerk):
 
 def test_visit_queue_endpoint(world, clerk):
     assert clerk.get(f"{URL}/visit-queue").json() == {"count": 0, "items": []}
+
+
+def test_r8_1_api_menu_order_and_charge(world, as_user, clerk):
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from jiayuan.billing import services as billing
+
+    item = billing.fee_item_create(
+        world.p1.pk, actor=world.admin, code="TY1", name="空调清洗", kind="special"
+    )
+    billing.price_version_add(item, actor=world.admin, valid_from=date(2026, 1, 1), unit_price="80")
+    menu = clerk.get("/api/v1/special-services", {"project": world.p1.pk}).json()
+    assert [(m["code"], m["price"]) for m in menu] == [("TY1", "80.00")]
+    owner_menu = as_user(world.owner).get("/api/v1/special-services", {"project": world.p1.pk}).json()
+    assert [m["id"] for m in owner_menu] == [item.pk]
+    assert as_user(world.outsider).get("/api/v1/special-services", {"project": world.p1.pk}).json() == []
+    when = (timezone.now() + timedelta(days=1)).isoformat()
+    r = create(clerk, world, type="special", content="挂机", fee_item=item.pk, preferred_time=when)
+    assert r.status_code == 201 and r.json()["quoted_price"] == "80.00" and r.json()["fee_item"] == item.pk
+    r2 = create(clerk, world, type="special", content="挂机", fee_item=999999, preferred_time=when)
+    assert r2.status_code == 422 and r2.json()["field"] == "fee_item"
+    # Not done yet: can't be charged; the desk may not charge at all.
+    assert post(clerk, f"{URL}/{r.json()['id']}/charge", {}).status_code == 403
+    assert post(as_user(world.admin), f"{URL}/{r.json()['id']}/charge", {}).status_code == 409
+
+
+def test_r3_4_api_agree_delay(world, clerk):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    rid = create(clerk, world).json()["id"]
+    until = (timezone.now() + timedelta(minutes=30)).isoformat()
+    r = post(clerk, f"{URL}/{rid}/agree-delay", {"until": until, "note": "维修工在外"})
+    assert r.status_code == 200 and r.json()["delay_agreed_until"]
+    timer = next(t for t in r.json()["timers"] if t["kind"] == "dispatch")
+    assert timer["due_at"] == r.json()["delay_agreed_until"]
+    far = (timezone.now() + timedelta(days=30)).isoformat()
+    assert post(clerk, f"{URL}/{rid}/agree-delay", {"until": far}).status_code in (409, 422)

@@ -47,9 +47,22 @@ def test_r3_2_create_numbers_per_type_and_finds_the_caller_by_phone(world, make_
 
 
 def test_r8_1_special_service_order_is_a_request(world, make_request):
-    req = make_request(RequestType.SPECIAL, content="家电清洗，约周六上午")
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from jiayuan.billing import services as billing
+
+    item = billing.fee_item_create(
+        world.p1.pk, actor=world.admin, code="TY9", name="家电清洗", kind="special"
+    )
+    billing.price_version_add(item, actor=world.admin, valid_from=date(2026, 1, 1), unit_price="60")
+    when = timezone.now() + timedelta(days=1)
+    req = make_request(
+        RequestType.SPECIAL, content="家电清洗，约周六上午", fee_item=item, preferred_time=when
+    )
     assert req.number.startswith("TY-") and req.state == State.NEW
-    assert {t.kind for t in req.timers.all()} >= {"dispatch", "first_response"}
+    assert {t.kind for t in req.timers.all()} >= {"dispatch", "first_response", "appointment"}
 
 
 def test_r3_3_first_receiver_is_recorded_and_informed_of_handover(world, eng, cs, make_request):

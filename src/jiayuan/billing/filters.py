@@ -6,7 +6,7 @@ import django_filters as df
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jiayuan.billing.models import Bill, Channel, Payment
+from jiayuan.billing.models import Bill, Channel, Expense, ExpenseCategory, Payment
 
 Q_MAX = 60
 
@@ -71,3 +71,22 @@ class PaymentFilter(_Base):
     def filter_q(self, qs, name, value):
         value = value.strip()
         return qs.filter(unit__address__startswith=value) | qs.filter(number=value)
+
+
+class ExpenseFilter(_Base):
+    category = df.ModelChoiceFilter(
+        label=_("类别"), queryset=ExpenseCategory.objects.all(), empty_label=_("全部类别")
+    )
+    status = df.ChoiceFilter(
+        label=_("状态"),
+        choices=[("booked", _("已入账")), ("reversed", _("已冲销"))],
+        empty_label=_("全部状态"),
+    )
+    year = df.NumberFilter(label=_("年度"), method="filter_year", min_value=2000, max_value=2100)
+
+    class Meta:
+        model = Expense
+        fields = ["category", "status", "year"]
+
+    def filter_year(self, qs, name, value):
+        return qs.filter(spent_on__year=int(value))

@@ -79,3 +79,46 @@ class CreditForm(StyledForm):
     line = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
     amount = MoneyField(label=_("冲减金额（元）"))
     reason = forms.CharField(label=_("原因"), max_length=200)
+
+
+class ExpenseForm(StyledForm):
+    category = forms.ModelChoiceField(label=_("支出类别"), queryset=None, empty_label=None)
+    amount = MoneyField(label=_("金额（元）"))
+    spent_on = forms.DateField(label=_("支出日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    payee = forms.CharField(label=_("收款方"), max_length=80)
+    paid_from = forms.ChoiceField(label=_("支付方式"), choices=[("cash", _("现金")), ("bank", _("银行"))])
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from jiayuan.billing.models import ExpenseCategory
+
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = ExpenseCategory.objects.filter(active=True)
+
+
+class ArrearsFilterForm(forms.Form):
+    """Filters of the arrears page (all optional; a bad value is ignored with a field error)."""
+
+    building = forms.TypedChoiceField(label=_("楼栋"), coerce=int, required=False, empty_value=None)
+    min_amount = forms.DecimalField(
+        label=_("最低欠费（元）"),
+        required=False,
+        min_value=Decimal("0"),
+        max_value=Decimal("100000000"),
+        decimal_places=2,
+        max_digits=11,
+        widget=forms.TextInput(attrs={**MONEY_ATTRS, "placeholder": _("最低欠费")}),
+    )
+    bucket = forms.ChoiceField(label=_("账龄"), required=False)
+
+    def __init__(self, *args, buildings=(), buckets=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["building"].choices = [("", _("全部楼栋")), *buildings]
+        self.fields["bucket"].choices = [("", _("全部账龄")), *buckets]
+        for field in self.fields.values():
+            css = (
+                "form-select form-select-sm"
+                if isinstance(field.widget, forms.Select)
+                else "form-control form-control-sm"
+            )
+            field.widget.attrs.setdefault("class", css)

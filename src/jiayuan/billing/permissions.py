@@ -33,12 +33,37 @@ def can_view_ledger(user, project_id: int | None) -> bool:
     return project_id is not None and has_perm(user, Perm.VIEW_LEDGER, project_id)
 
 
+def can_record_expenses(user, project_id: int | None) -> bool:
+    return project_id is not None and has_perm(user, Perm.RECORD_EXPENSES, project_id)
+
+
 def billing_project_ids(user) -> frozenset[int]:
     """Projects whose bills and payments the user may read as staff."""
     scope = scope_of(user)
     return frozenset(pid for pid in scope.project_ids if Perm.VIEW_BILLING in scope.perms_in(pid))
 
 
+def expense_project_ids(user) -> frozenset[int]:
+    """Projects whose expenses the user may read: finance recording them, or whoever reads the ledger."""
+    scope = scope_of(user)
+    wanted = {Perm.RECORD_EXPENSES, Perm.VIEW_LEDGER}
+    return frozenset(pid for pid in scope.project_ids if wanted & set(scope.perms_in(pid)))
+
+
 def require(predicate, user, project_id: int | None) -> None:
     if not predicate(user, project_id):
         raise Forbidden()
+
+
+def can_read_meters(user, project_id: int | None) -> bool:
+    """Meter readings (抄表) are entered by field staff (work orders) or finance."""
+    return can_manage_fees(user, project_id) or (
+        project_id is not None and has_perm(user, Perm.WORK_ORDERS, project_id)
+    )
+
+
+def can_keep_trust(user, project_id: int | None) -> bool:
+    """Customer property in trust (代管物品): the service desk or the cashier records it."""
+    return can_take_payments(user, project_id) or (
+        project_id is not None and has_perm(user, Perm.HANDLE_REQUESTS, project_id)
+    )

@@ -195,6 +195,15 @@ def arrears_for(user, project=None, *, as_of: date) -> QuerySet:
     """Per unit: what is overdue on ``as_of`` in ageing buckets by days past due, largest first."""
     qs = bills_for(user, project).filter(due_on__lt=as_of).exclude(status=Bill.Status.PAID)
     qs = qs.filter(unit__isnull=False)
+    return (
+        qs.values("project_id", "unit_id", "unit__address")
+        .annotate(**_arrears_annotations(as_of))
+        .filter(owed__gt=0)
+        .order_by("-owed", "unit__address")
+    )
+
+
+def _arrears_annotations(as_of: date) -> dict:
     annotations = {"owed": Coalesce(Sum(_outstanding()), Value(ZERO), output_field=_MONEY)}
     for key, low, high in BUCKETS:
         # due_on + low days < as_of ⇔ days past due > low … expressed on dates so every database agrees
@@ -206,12 +215,7 @@ def arrears_for(user, project=None, *, as_of: date) -> QuerySet:
             Value(ZERO),
             output_field=_MONEY,
         )
-    return (
-        qs.values("project_id", "unit_id", "unit__address")
-        .annotate(**annotations)
-        .filter(owed__gt=0)
-        .order_by("-owed", "unit__address")
-    )
+    return annotations
 
 
 def _shift(day: date, days: int) -> date:
@@ -272,3 +276,87 @@ def online_order_for(user, out_trade_no: str):
     if order is None:
         raise NotFound()
     return order
+
+
+# --- expenses and the disclosure report (R7.3) ------------------------------------------------------------
+
+
+def expenses_for(user, project=None) -> QuerySet:
+    """Expenses of projects where the user holds VIEW_LEDGER or RECORD_EXPENSES (no owner reads them)."""
+    from jiayuan.billing.models import Expense
+    from jiayuan.billing.permissions import expense_project_ids
+
+    qs = Expense.objects.visible_to(user).filter(project_id__in=expense_project_ids(user))
+    return _in(qs, project).select_related("category", "created_by")
+
+
+def expense_detail(user, pk: int):
+    return _get(expenses_for(user), pk)
+
+
+def expense_categories():
+    from jiayuan.billing.models import ExpenseCategory
+
+    return ExpenseCategory.objects.filter(active=True)
+
+
+# --- arrears summaries (R7.2: per unit, building and project) ---------------------------------------------
+
+
+_TOTAL_KEYS = ["owed", *(f"b_{b[0]}" for b in BUCKETS)]
+
+
+def arrears_filtered(rows: QuerySet, *, building_id=None, min_amount=None, bucket=None) -> QuerySet:
+    """Narrow the per-unit arrears rows: one building, at least ``min_amount`` owed, something in ``bucket``."""
+    if building_id:
+        rows = rows.filter(unit__building_id=building_id)
+    if min_amount:
+        rows = rows.filter(owed__gte=min_amount)
+    if bucket and bucket in BUCKET_LABELS:
+        rows = rows.filter(**{f"b_{bucket}__gt": 0})
+    return rows
+
+
+def arrears_total(rows: QuerySet) -> dict:
+    """Totals of (filtered) per-unit rows in one query: owed, each bucket and the number of units."""
+    from django.db.models import Count
+
+    sums = {f"sum_{key}": Sum(key) for key in _TOTAL_KEYS}
+    agg = rows.order_by().aggregate(n_units=Count("unit_id"), **sums)
+    out = {"units": agg["n_units"] or 0}
+    out.update({key: Decimal(str(agg[f"sum_{key}"] or 0)).quantize(ZERO) for key in _TOTAL_KEYS})
+    return out
+
+
+def arrears_by_building(user, project, *, as_of: date) -> list[dict]:
+    """Per building: overdue amounts in buckets and the number of units in arrears, in building order."""
+    from django.db.models import Count
+
+    qs = (
+        bills_for(user, project).filter(due_on__lt=as_of, unit__isnull=False).exclude(status=Bill.Status.PAID)
+    )
+    annotations = {**_arrears_annotations(as_of), "units": Count("unit_id", distinct=True)}
+    rows = (
+        qs.values("unit__building_id", "unit__building__code", "unit__building__name")
+        .annotate(**annotations)
+        .filter(owed__gt=0)
+        .order_by("unit__building__sort_order", "unit__building__code")
+    )
+    out = []
+    for row in rows:
+        row = dict(row)
+        for key in ["owed", *(f"b_{b[0]}" for b in BUCKETS)]:
+            row[key] = Decimal(str(row[key])).quantize(ZERO)
+        out.append(row)
+    return out
+
+
+def arrears_buildings(user, project) -> list[tuple[int, str]]:
+    from jiayuan.estate.models import Building
+
+    return list(
+        Building.objects.visible_to(user)
+        .filter(project_id=project.pk)
+        .order_by("sort_order", "code")
+        .values_list("pk", "name")
+    )

@@ -69,3 +69,68 @@ class PaymentTable(tables.Table):
     def render_status(self, record):
         css = "text-bg-success" if record.status == "booked" else "text-bg-secondary"
         return format_html('<span class="badge {}">{}</span>', css, record.get_status_display())
+
+
+class ExpenseTable(tables.Table):
+    number = tables.Column(verbose_name=_("支出单号"), attrs=NOWRAP)
+    spent_on = tables.DateColumn(verbose_name=_("支出日期"), format="Y-m-d", attrs=NOWRAP)
+    category = tables.Column(verbose_name=_("类别"), order_by=("category__sort_order",))
+    payee = tables.Column(verbose_name=_("收款方"))
+    amount = MoneyColumn(verbose_name=_("金额"))
+    paid_from = tables.Column(verbose_name=_("支付方式"))
+    note = tables.Column(verbose_name=_("说明"))
+    status = tables.Column(verbose_name=_("状态"), attrs=NOWRAP)
+    actions = tables.TemplateColumn(
+        template_name="billing/_expense_actions.html", verbose_name="", orderable=False, empty_values=()
+    )
+
+    class Meta:
+        attrs = TABLE_ATTRS
+        empty_text = _("暂无支出：在上方登记一笔支出")
+        order_by = ("-spent_on",)
+
+    def render_status(self, record):
+        if record.status == "booked":
+            return format_html('<span class="badge text-bg-success">{}</span>', record.get_status_display())
+        return format_html(
+            '<span class="badge text-bg-secondary" title="{}">{}</span>',
+            record.reversal_reason,
+            record.get_status_display(),
+        )
+
+
+class ArrearsTable(tables.Table):
+    """Per-unit arrears rows (dicts from ``selectors.arrears_for``)."""
+
+    unit__address = tables.TemplateColumn(
+        '<a class="fw-semibold" href="{% url \'billing:bills\' %}?q={{ record.unit__address|urlencode }}">'
+        "{{ record.unit__address }}</a>",
+        verbose_name=_("房号"),
+    )
+    owed = MoneyColumn(
+        verbose_name=_("欠费合计"), attrs={"th": {"class": "num"}, "td": {"class": "num text-danger"}}
+    )
+    b_0_30 = MoneyColumn(verbose_name=_("0–30天"))
+    b_31_90 = MoneyColumn(verbose_name=_("31–90天"))
+    b_91_180 = MoneyColumn(verbose_name=_("91–180天"))
+    b_181_365 = MoneyColumn(verbose_name=_("181–365天"))
+    b_over_365 = MoneyColumn(verbose_name=_(">365天"))
+    last_reminder = tables.Column(verbose_name=_("上次催缴"), orderable=False, empty_values=(), attrs=NOWRAP)
+    actions = tables.TemplateColumn(
+        '{% load i18n %}<a class="btn btn-sm btn-outline-primary" '
+        'href="{% url \'billing:desk\' %}?unit={{ record.unit__address|urlencode }}">{% translate "收款" %}</a>',
+        verbose_name="",
+        orderable=False,
+        attrs={"td": {"class": "text-end"}},
+    )
+
+    class Meta:
+        attrs = TABLE_ATTRS
+        empty_text = _("没有符合条件的逾期欠费")
+        order_by = ("-owed",)
+
+    last_reminders: dict = {}
+
+    def render_last_reminder(self, record):
+        day = self.last_reminders.get(record["unit_id"])
+        return day.strftime("%Y-%m-%d") if day else "—"

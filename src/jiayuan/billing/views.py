@@ -323,25 +323,6 @@ def payment_reverse(request, pk: int):
 
 
 @login_required
-def arrears(request):
-    project = finance_project(request)
-    as_of = timezone.localdate()
-    rows = selectors.fen_rows(selectors.arrears_for(request.user, project, as_of=as_of)[:500])
-    return render(
-        request,
-        "billing/arrears.html",
-        {
-            "project": project,
-            "as_of": as_of,
-            "rows": rows,
-            "totals": selectors.arrears_totals(rows),
-            "buckets": [(b[0], selectors.BUCKET_LABELS[b[0]]) for b in selectors.BUCKETS],
-            "pending_credits": selectors.pending_credit_notes(request.user, project)[:50],
-        },
-    )
-
-
-@login_required
 def ledger_page(request):
     project = finance_project(request, can_view_ledger)
     rows = selectors.trial_balance_for(request.user, project)

@@ -58,6 +58,7 @@ NAV: list[NavItem] = [
     ),
     NavItem("service", _("待回访"), "service:visits", Perm.HANDLE_REQUESTS),
     NavItem("engineering", _("我的工单"), "service:jobs", Perm.WORK_ORDERS),
+    NavItem("engineering", _("手机抄表"), "billing:meter_read", Perm.WORK_ORDERS),
     NavItem("service", _("住户查询"), "estate:search", Perm.VIEW_ESTATE),
     NavItem(
         "service", pgettext_lazy("page", "楼栋"), "estate:buildings", Perm.VIEW_ESTATE, ("estate:building",)
@@ -80,6 +81,11 @@ NAV: list[NavItem] = [
     NavItem("finance", _("计费批次"), "billing:runs", Perm.VIEW_BILLING),
     NavItem("finance", _("收费项目"), "billing:fee_items", Perm.VIEW_BILLING),
     NavItem("finance", _("试算平衡"), "billing:ledger", Perm.VIEW_LEDGER),
+    NavItem("finance", _("仪表抄表"), "billing:meters", Perm.VIEW_BILLING),
+    NavItem("finance", _("押金"), "billing:deposits", Perm.VIEW_BILLING, ("billing:deposit",)),
+    NavItem("finance", _("代管物品"), "billing:trust", Perm.VIEW_BILLING, ("billing:trust",)),
+    NavItem("finance", _("支出"), "billing:expenses", Perm.RECORD_EXPENSES),
+    NavItem("finance", _("收支公示"), "billing:disclosure", Perm.VIEW_LEDGER),
     NavItem("people", pgettext_lazy("page", "项目"), "org:projects", None, ("org:project_detail",)),
     NavItem("people", _("员工"), "org:staff", Perm.VIEW_ORG),
     NavItem("people", _("证书到期"), "org:certificates", Perm.VIEW_ORG),

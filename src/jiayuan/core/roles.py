@@ -86,5 +86,6 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
     Role.GUARD: frozenset({Perm.VIEW_ESTATE, Perm.VIEW_STANDARDS, Perm.REPORT_ISSUES}),
     Role.CLEANER: frozenset({Perm.VIEW_STANDARDS, Perm.REPORT_ISSUES}),
     Role.GARDENER: frozenset({Perm.VIEW_STANDARDS, Perm.REPORT_ISSUES}),
-    Role.FINANCE: _READ | _FINANCE | {Perm.VIEW_PERSONAL},
+    # Finance opens requests to charge special-service orders (R8.1) but does not run the desk.
+    Role.FINANCE: _READ | _FINANCE | {Perm.VIEW_PERSONAL, Perm.VIEW_REQUESTS},
 }

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("repair/", views_service.my_requests, name="repair"),
     path("repair/new/", views_service.request_new, name="request_new"),
+    path("repair/special/", views_service.special_services, name="special_services"),
     path("repair/<int:pk>/", views_service.request_page, name="request"),
     path("repair/<int:pk>/confirm/", views_service.request_confirm, name="request_confirm"),
     path("repair/<int:pk>/rate/", views_service.request_rate, name="request_rate"),

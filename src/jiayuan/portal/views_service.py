@@ -17,8 +17,8 @@ from jiayuan.core.errors import DomainError, Forbidden
 from jiayuan.portal.selectors import my_units
 from jiayuan.service import services
 from jiayuan.service.forms import PortalRequestForm, RateForm
-from jiayuan.service.models import Channel, Photo, State
-from jiayuan.service.selectors import owner_requests, request_timeline
+from jiayuan.service.models import Channel, Photo, RequestType, State
+from jiayuan.service.selectors import owner_requests, request_timeline, special_menu
 from jiayuan.service.services._common import ACTION_LABELS
 
 
@@ -52,11 +52,16 @@ def request_new(request):
     units = list(my_units(request.user))
     if not units:
         raise PermissionDenied(_("您还没有登记的房屋，请联系物业服务中心"))
+    menu = _menu(request.user, units)
     form = PortalRequestForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
         units=units,
-        initial={"type": request.GET.get("type", "repair")},
+        menu=menu,
+        initial={
+            "type": request.GET.get("type", "repair")[:20],
+            "fee_item": request.GET.get("item", "")[:10],
+        },
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -72,6 +77,7 @@ def request_new(request):
                     channel=Channel.PORTAL,
                     unit=unit,
                     preferred_time=d["preferred_time"],
+                    fee_item=d.get("fee_item") if d["type"] == RequestType.SPECIAL else None,
                 )
                 if d.get("photo"):
                     services.request_add_photo(
@@ -89,6 +95,20 @@ def request_new(request):
         {"tab": "repair", "form": form},
         status=422 if form.is_bound and form.errors else 200,
     )
+
+
+def _menu(user, units) -> list[tuple]:
+    """The special-service menu of the owner's project (the first of their units' projects)."""
+    return special_menu(user, units[0].project_id) if units else []
+
+
+@login_required
+def special_services(request):
+    """R8.1: the priced special-service menu published to owners; each item is ordered with a time."""
+    units = list(my_units(request.user))
+    if not units:
+        raise PermissionDenied(_("您还没有登记的房屋，请联系物业服务中心"))
+    return render(request, "portal/service/menu.html", {"tab": "repair", "menu": _menu(request.user, units)})
 
 
 @login_required

@@ -32,7 +32,13 @@ from jiayuan.service.models import (
     Urgency,
 )
 from jiayuan.service.permissions import is_field_worker, is_requester
-from jiayuan.service.selectors import request_detail, request_timeline, requests_for, visit_queue
+from jiayuan.service.selectors import (
+    request_detail,
+    request_timeline,
+    requests_for,
+    special_menu,
+    visit_queue,
+)
 
 router = Router(tags=["service"])
 
@@ -97,6 +103,7 @@ class RequestIn(_In):
     location: str | None = Field(None, max_length=120)
     preferred_time: datetime | None = None
     contractor: str | None = Field(None, max_length=80)
+    fee_item: int | None = Field(None, ge=1, le=MAX_ID, description="特约服务项目（收费项目，R8.1）")
 
     _t = field_validator("preferred_time")(_aware)
 
@@ -173,6 +180,11 @@ class RequestOut(Schema):
     visited_at: datetime | None
     rating: int | None
     rating_comment: str
+    fee_item: int | None = Field(alias="fee_item_id")
+    quoted_price: Decimal | None
+    punctual: bool | None
+    charge: int | None = Field(alias="charge_id")
+    delay_agreed_until: datetime | None
 
 
 class RequestDetailOut(RequestOut):
@@ -232,6 +244,24 @@ class PostponeIn(_In):
     customer_informed: StrictBool = Field(..., description="已在到期前告知客户并取得同意")
 
     _t = field_validator("to")(_aware)
+
+
+class AgreeDelayIn(_In):
+    until: datetime = Field(..., description="客户同意的到场时间（7 天内）")
+    note: str | None = Field(None, max_length=200)
+
+    _t = field_validator("until")(_aware)
+
+
+class MenuItemOut(Schema):
+    id: int
+    code: str
+    name: str
+    price: Decimal
+
+
+class MenuQuery(Schema):
+    project: int = Field(..., ge=1, le=MAX_ID)
 
 
 class ReasonIn(_In):
@@ -397,6 +427,7 @@ def create_request(
         location=_text(payload.location),
         preferred_time=payload.preferred_time,
         contractor=_text(payload.contractor),
+        fee_item=payload.fee_item,
         idempotency_key=key,
     )
     return Status(200 if getattr(req, "replayed", False) else 201, _detail(user, req.pk))
@@ -613,3 +644,31 @@ def request_visit(request, payload: VisitIn, request_id: int = ID):
         follow_up=_text(payload.follow_up),
     )
     return {"request": _shape(request.auth, request_detail(request.auth, request_id)), "visit": v}
+
+
+@router.post(
+    "/requests/{request_id}/agree-delay",
+    response={200: RequestDetailOut, **ACTION_ERRORS},
+    summary="客户同意延后到场（三分钟服务承诺的例外，R3.4）",
+)
+def request_agree_delay(request, payload: AgreeDelayIn, request_id: int = ID):
+    return _act(
+        request, request_id, services.request_agree_delay, until=payload.until, note=_text(payload.note)
+    )
+
+
+@router.post(
+    "/requests/{request_id}/charge",
+    response={200: RequestDetailOut, **ACTION_ERRORS},
+    summary="收取特约服务费（每单一次，R8.1）",
+)
+def request_charge(request, request_id: int = ID):
+    return _act(request, request_id, services.special_charge)
+
+
+@router.get("/special-services", response={200: list[MenuItemOut], **ERRORS}, summary="特约服务菜单（R8.1）")
+def special_services(request, filters: Query[MenuQuery]):
+    return [
+        {"id": item.pk, "code": item.code, "name": item.name, "price": price}
+        for item, price in special_menu(request.auth, filters.project)
+    ]

@@ -50,9 +50,19 @@ class NewRequestForm(ServiceForm):
         max_length=60,
         required=False,
         help_text=_("如 3-2-1201 或 13800138000；公共区域报修可不填"),
-        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off", "list": "jy-unit-list"}),
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off", "type": "search"}),
     )
+    # Set by one click on a lookup result (htmx); empty when the clerk typed an exact address or phone.
+    unit_id = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
+    caller_id = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
     type = forms.ChoiceField(label=_("类型"), choices=RequestType.choices, initial=RequestType.REPAIR)
+    fee_item = forms.TypedChoiceField(
+        label=_("特约服务项目"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("特约服务：按菜单价格收费，请先向客户说明价格"),
+    )
     urgency = forms.ChoiceField(
         label=_("紧急程度"), choices=Urgency.choices, initial=Urgency.NORMAL, widget=forms.RadioSelect
     )
@@ -67,9 +77,21 @@ class NewRequestForm(ServiceForm):
         label=_("施工单位"), max_length=80, required=False, help_text=_("保修期内报修填写")
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, menu=(), lookup_url="", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["urgency"].widget.attrs["class"] = "form-check-input"
+        self.fields["fee_item"].choices = [("", "—")] + [
+            (str(item.pk), f"{item.name} ¥{price}") for item, price in menu
+        ]
+        if lookup_url:
+            self.fields["who"].widget.attrs.update(
+                {
+                    "hx-get": lookup_url,
+                    "hx-trigger": "input changed delay:300ms, search",
+                    "hx-target": "#jy-who-results",
+                    "hx-sync": "this:replace",
+                }
+            )
 
 
 class DispatchForm(ServiceForm):
@@ -127,6 +149,18 @@ class PostponeForm(ServiceForm):
     customer_informed = forms.BooleanField(
         label=_("已在到期前告知客户并取得同意"), required=False, help_text=_("同一承诺只能推迟一次")
     )
+
+
+class AgreeDelayForm(ServiceForm):
+    """R3.4: the three-minute promise can't be kept; the customer was told and agreed to a later time."""
+
+    until = _dt(_("客户同意的到场时间"))
+    informed = forms.BooleanField(label=_("已事先告知客户，客户同意延后到场"))
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+
+class ChargeForm(ServiceForm):
+    """R8.1: charge the special-service fee (the price stated to the customer)."""
 
 
 class ReasonForm(ServiceForm):
@@ -210,14 +244,30 @@ class PortalRequestForm(ServiceForm):
             (RequestType.COMPLAINT, _("投诉")),
             (RequestType.SUGGESTION, _("建议")),
             (RequestType.PRAISE, _("表扬")),
+            (RequestType.SPECIAL, _("特约服务")),
         ],
     )
+    fee_item = forms.TypedChoiceField(
+        label=_("特约服务项目"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("价格为物业公示的特约服务价格，完成后计入您的账单"),
+    )
     content = _text(_("内容"), help_text=_("请描述问题和位置，如“厨房水槽下水管漏水”"))
-    preferred_time = _dt(_("方便上门的时间"), required=False)
+    preferred_time = _dt(_("方便上门的时间"), required=False, help_text=_("特约服务按此时间准时上门"))
     photo = forms.ImageField(
         label=_("照片"), required=False, widget=forms.ClearableFileInput(attrs={"accept": "image/*"})
     )
 
-    def __init__(self, *args, units=(), **kwargs):
+    def __init__(self, *args, units=(), menu=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = [(str(u.pk), f"{u.project.name} {u.address}") for u in units]
+        self.fields["fee_item"].choices = [("", "—")] + [
+            (str(item.pk), f"{item.name} ¥{price}") for item, price in menu
+        ]
+        if not menu:
+            del self.fields["fee_item"]
+            self.fields["type"].choices = [
+                c for c in self.fields["type"].choices if c[0] != RequestType.SPECIAL
+            ]

@@ -95,6 +95,10 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "visit": (frozenset({State.COMPLETED, State.CLOSED}), None),
     "judge": (frozenset(OPEN_STATES | {State.COMPLETED, State.CLOSED}), None),
     "feedback": (frozenset(OPEN_STATES | {State.COMPLETED, State.CLOSED}), None),
+    # R3.4: the three-minute promise can't be kept; the customer is told beforehand and agrees a later time.
+    "agree_delay": (frozenset({State.NEW}), None),
+    # R8.1: the special-service fee is charged once the order is done.
+    "charge": (frozenset({State.COMPLETED, State.CLOSED}), None),
 }
 
 
@@ -133,6 +137,39 @@ class ServiceRequest(ProjectScoped):
     location = models.CharField(_("地点"), max_length=120, blank=True)
     preferred_time = models.DateTimeField(_("预约时间"), null=True, blank=True)
     contractor = models.CharField(_("施工单位"), max_length=80, blank=True, help_text=_("保修期内报修"))
+
+    # R8.1 special-service order: the menu item (billing's fee item of kind special), the price stated to
+    # the customer before ordering, the punctuality of the arrival, the one charge raised on completion.
+    fee_item = models.ForeignKey(
+        "billing.FeeItem",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("特约服务项目"),
+    )
+    quoted_price = models.DecimalField(_("报价(元)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    punctual = models.BooleanField(_("准时上门"), null=True, blank=True)
+    charge = models.OneToOneField(
+        "billing.Bill",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("收费单"),
+    )
+
+    # R3.4 three-minute exception: the customer was told beforehand and agreed to a later arrival.
+    delay_agreed_until = models.DateTimeField(_("客户同意到场时间"), null=True, blank=True)
+    delay_agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("记录人"),
+    )
+    delay_agreed_at = models.DateTimeField(_("记录时间"), null=True, blank=True)
 
     received_at = models.DateTimeField(_("受理时间"), db_index=True)
     first_receiver = models.ForeignKey(
@@ -217,6 +254,10 @@ class ServiceRequest(ProjectScoped):
             models.CheckConstraint(
                 condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
                 name="request_rating_1_5",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quoted_price__isnull=True) | models.Q(quoted_price__gte=0),
+                name="request_quoted_price_nonnegative",
             ),
         ]
         indexes = [
@@ -313,6 +354,7 @@ class TimerKind(models.TextChoices):
     COMPLAINT_FEEDBACK = "complaint_feedback", _("投诉反馈")
     SUGGESTION_FEEDBACK = "suggestion_feedback", _("建议答复")
     INCIDENT_NOTIFY = "incident_notify", _("通报相关部门")
+    APPOINTMENT = "appointment", _("特约准时上门")
 
 
 class Timer(ProjectScoped):

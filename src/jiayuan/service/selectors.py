@@ -3,6 +3,8 @@ return-visit queue, and per-state counts. Every read starts from ``readable(user
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -49,6 +51,7 @@ def requests_for(user, project, filters=None) -> QuerySet:
 def request_detail(user, pk: int) -> ServiceRequest:
     req = (
         _rows(readable(user).filter(pk=pk))
+        .select_related("fee_item", "charge", "delay_agreed_by")
         .prefetch_related(
             Prefetch(
                 "timers", queryset=Timer.objects.select_related("standard_version").order_by("due_at", "id")
@@ -115,3 +118,69 @@ def overdue_badge(user, project) -> int | None:
         return None
     n = readable(user).filter(project_id=project.pk, state__in=OPEN_STATES, breached=True).count()
     return n or None
+
+
+# --- the desk's intake form and the special-service menu ---------------------------------------------------
+
+RECENT_DAYS = 30
+LOOKUP_LIMIT = 8
+
+
+def intake_lookup(user, project, q: str) -> list:
+    """Units (with their current occupants) an address, name or phone typed at the desk names."""
+    from jiayuan.estate.selectors import search_units
+
+    q = (q or "").strip()[:60]
+    if len(q) < 2:
+        return []
+    return list(search_units(user, project, q)[:LOOKUP_LIMIT])
+
+
+def intake_pick(user, project, unit_id: int | None, caller_id: int | None):
+    """The unit and caller one click selected, re-read within the user's scope (``None`` when not found)."""
+    from jiayuan.estate.models import Occupancy, Party, Unit
+
+    unit = caller = None
+    if unit_id:
+        unit = Unit.objects.visible_to(user).filter(project_id=project.pk, pk=unit_id).first()
+    if caller_id:
+        caller = Party.objects.visible_to(user).filter(project_id=project.pk, pk=caller_id).first()
+        if caller is not None and unit is not None:
+            current = Occupancy.objects.visible_to(user).filter(
+                unit=unit, party=caller, ended_on__isnull=True
+            )
+            if not current.exists():
+                caller = None
+    return unit, caller
+
+
+def recent_requests(user, project, *, unit=None, caller=None, days: int = RECENT_DAYS) -> QuerySet:
+    """The caller's and the unit's requests of the last 30 days: the repeat-report hint (R3.10)."""
+    condition = Q(pk__in=[])
+    if unit is not None:
+        condition |= Q(unit_id=unit.pk)
+    if caller is not None:
+        condition |= Q(caller_id=caller.pk)
+    since = timezone.now() - timedelta(days=days)
+    return (
+        readable(user)
+        .filter(condition, project_id=project.pk, received_at__gte=since)
+        .order_by("-received_at", "-id")[:10]
+    )
+
+
+def special_menu(user, project_id: int) -> list[tuple]:
+    """The project's special-service menu (R8.1): billing's active fee items of kind special with their
+    price in force today; unpriced items are not offered."""
+    from jiayuan.billing.models import FeeItem
+    from jiayuan.service.services.special import price_of
+
+    items = FeeItem.objects.visible_to(user).filter(
+        project_id=project_id, kind=FeeItem.Kind.SPECIAL, active=True
+    )
+    menu = []
+    for item in items.order_by("sort_order", "code"):
+        price = price_of(item)
+        if price is not None:
+            menu.append((item, price))
+    return menu

@@ -6,6 +6,7 @@ app_name = "service"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("new/", views.new, name="new"),
+    path("new/lookup/", views.lookup, name="lookup"),
     path("requests/<int:pk>/", views.request_page, name="request"),
     path("requests/<int:pk>/work-order.pdf", views.work_order, name="work_order"),
     path("requests/<int:pk>/<slug:name>/", views.action, name="action"),

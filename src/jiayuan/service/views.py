@@ -17,13 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from jiayuan.billing.permissions import can_manage_fees
 from jiayuan.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from jiayuan.core.jobs import job_start
 from jiayuan.core.masking import mask_phone
 from jiayuan.core.scoping import scope_of
 from jiayuan.core.tables import paginate
 from jiayuan.core.worktime import format_duration
-from jiayuan.estate.models import Unit
 from jiayuan.estate.selectors import exact_address_unit, search_units
 from jiayuan.service import forms as f
 from jiayuan.service import permissions as perms
@@ -32,10 +32,14 @@ from jiayuan.service.exporting import LEDGER
 from jiayuan.service.filters import RequestFilter
 from jiayuan.service.models import RequestType, State
 from jiayuan.service.selectors import (
+    intake_lookup,
+    intake_pick,
     my_jobs,
+    recent_requests,
     request_detail,
     request_timeline,
     requests_for,
+    special_menu,
     state_counts,
     visit_queue,
 )
@@ -127,12 +131,26 @@ def _resolve_who(user, project, who: str):
 
 @login_required
 def new(request):
-    """The desk's new-request form."""
+    """The desk's intake form: as the clerk types an address or phone, the matching units and their
+    occupants appear (htmx); one click selects them and shows their requests of the last 30 days (R3.10).
+    A special-service order picks its menu item, price shown (R8.1)."""
     project = _project(request, perms.can_report, _("您没有登记客户请求的权限"))
-    form = f.NewRequestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    menu = special_menu(request.user, project.pk)
+    form = f.NewRequestForm(request.POST or None, menu=menu, lookup_url=reverse("service:lookup"))
+    picked = {}
+    valid = request.method == "POST" and form.is_valid()
+    if form.is_bound:
+        got = getattr(form, "cleaned_data", {})
+        unit, caller = intake_pick(request.user, project, got.get("unit_id"), got.get("caller_id"))
+        picked = {"unit": unit, "caller": caller}
+    if valid:
 
         def call(d):
+            who = (
+                {k: v for k, v in picked.items() if v is not None}
+                if unit is not None or caller is not None
+                else _resolve_who(request.user, project, d["who"])
+            )
             return services.request_create(
                 actor=request.user,
                 project=project,
@@ -144,18 +162,55 @@ def new(request):
                 location=d["location"],
                 preferred_time=d["preferred_time"],
                 contractor=d["contractor"],
-                **_resolve_who(request.user, project, d["who"]),
+                fee_item=d["fee_item"] if d["type"] == RequestType.SPECIAL else None,
+                **who,
             )
 
         req = _run(form, call)
         if req is not None:
             return redirect("service:request", pk=req.pk)
-    units = Unit.objects.none()
     return render(
         request,
         "service/new.html",
-        {"form": form, "project": project, "units": units},
+        {"form": form, "project": project, "menu": menu, **_picked_context(request, project, **picked)},
         status=422 if form.is_bound and form.errors else 200,
+    )
+
+
+def _picked_context(request, project, unit=None, caller=None) -> dict:
+    if unit is None and caller is None:
+        return {"picked": False}
+    return {
+        "picked": True,
+        "picked_unit": unit,
+        "picked_caller": caller,
+        "picked_phone": mask_phone(caller.phone) if caller is not None else "",
+        "recent": list(recent_requests(request.user, project, unit=unit, caller=caller)),
+    }
+
+
+@login_required
+def lookup(request):
+    """The intake form's htmx lookup: matches for what was typed, or — after a click — the selection with
+    the caller's recent requests."""
+    project = _project(request, perms.can_report, _("您没有登记客户请求的权限"))
+    pick = {}
+    for key in ("unit", "caller"):
+        raw = request.GET.get(key, "")
+        if raw:
+            if not raw.isdigit() or len(raw) > 10:
+                raise Http404(_("没有找到"))
+            pick[key] = int(raw)
+    if pick:
+        unit, caller = intake_pick(request.user, project, pick.get("unit"), pick.get("caller"))
+        if unit is None and caller is None:
+            raise Http404(_("没有找到"))
+        context = _picked_context(request, project, unit=unit, caller=caller)
+        return render(request, "service/_intake_picked.html", context)
+    units = intake_lookup(request.user, project, request.GET.get("who", ""))
+    rows = [(unit, [(o, mask_phone(o.party.phone)) for o in unit.current_occupancies]) for unit in units]
+    return render(
+        request, "service/_intake_lookup.html", {"rows": rows, "q": request.GET.get("who", "")[:60]}
     )
 
 
@@ -292,6 +347,29 @@ ACTIONS: dict[str, Action] = {
         lambda u, r: (_desk(u, r) or perms.is_field_worker(u, r)) and r.promised_at is not None,
         confirm=gettext_lazy("同一承诺只能推迟一次，推迟须在到期前告知客户。"),
     ),
+    "agree_delay": Action(
+        f.AgreeDelayForm,
+        gettext_lazy("客户同意延后到场"),
+        gettext_lazy("记录"),
+        lambda r, u, d: services.request_agree_delay(r, actor=u, until=d["until"], note=d["note"]),
+        lambda u, r: _desk(u, r) and r.delay_agreed_until is None,
+        confirm=gettext_lazy(
+            "三分钟内无法到场时，须在到期前告知客户并取得同意；三分钟服务承诺改按约定时间计。"
+        ),
+    ),
+    "charge": Action(
+        f.ChargeForm,
+        gettext_lazy("收取特约服务费"),
+        gettext_lazy("出账"),
+        lambda r, u, d: services.special_charge(r, actor=u),
+        lambda u, r: (
+            r.type == RequestType.SPECIAL
+            and r.fee_item_id is not None
+            and r.charge_id is None
+            and can_manage_fees(u, r.project_id)
+        ),
+        confirm=gettext_lazy("按下单时的报价向该房屋出账，每个订单只收一次。"),
+    ),
     "cancel": Action(
         f.ReasonForm,
         gettext_lazy("取消请求"),
@@ -357,11 +435,13 @@ ORDER = [
     "complete",
     "verify",
     "confirm",
+    "charge",
     "judge",
     "feedback",
     "visit",
     "add_material",
     "add_photo",
+    "agree_delay",
     "promise",
     "postpone",
     "handover",
@@ -410,7 +490,8 @@ def _timer_rows(req, now):
             tone, when = "danger", _("超时 %(d)s") % {"d": format_duration((t.met_at or now) - t.due_at)}
         else:
             tone, when = "secondary", ""
-        rows.append({"timer": t, "tone": tone, "when": when})
+        agreed = t.kind == "dispatch" and req.delay_agreed_until is not None
+        rows.append({"timer": t, "tone": tone, "when": when, "agreed": agreed})
     return rows
 
 

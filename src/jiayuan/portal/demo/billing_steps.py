@@ -15,11 +15,12 @@ from collections import Counter, defaultdict
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from jiayuan.billing import ledger, services
 from jiayuan.billing.ledger import Cr, Dr
-from jiayuan.billing.models import Allocation, Bill, BillLine, Channel, Payment, Receipt
+from jiayuan.billing.models import Allocation, Bill, BillLine, Channel, JournalEntry, Payment, Receipt
 from jiayuan.billing.pricing import month_start, next_month
 from jiayuan.billing.services.common import bill_status
 from jiayuan.core.models import Sequence
@@ -199,7 +200,12 @@ def _pay_history(ctx: DemoContext, project) -> int:
     entries = ledger.post_many(project.pk, drafts, chart=chart)
     for payment, entry in zip(payments, entries, strict=True):
         payment.entry = entry
-    Payment.objects.bulk_update(payments, ["entry"], batch_size=2000)
+    # One set-based UPDATE per table instead of bulk_update's CASE over thousands of ids (minutes on SQLite).
+    Payment.objects.filter(project=project, entry__isnull=True).update(
+        entry=Subquery(
+            JournalEntry.objects.filter(source="payment", source_id=OuterRef("pk")).values("pk")[:1]
+        )
+    )
     Allocation.objects.bulk_create(
         [
             Allocation(project=project, line=line, payment=p, amount=a, at=p.received_at, entry=p.entry)
@@ -217,21 +223,28 @@ def _pay_history(ctx: DemoContext, project) -> int:
         ],
         batch_size=2000,
     )
-    paid_lines = [line for pairs in shares for line, _ in pairs]
-    for line in paid_lines:
-        line.paid = line.amount
-    BillLine.objects.bulk_update(paid_lines, ["paid"], batch_size=5000)
-    paid_bills = {b.pk: b for _, _, group in events for b in group}
-    for bill in paid_bills.values():
-        bill.paid = bill.total
-        bill.status = bill_status(bill.total, bill.credited, bill.paid)
-    Bill.objects.bulk_update(list(paid_bills.values()), ["paid", "status"], batch_size=5000)
+    # Every bill of a payment group is paid in full, so each paid line's paid is its amount.
+    line_ids = [line.pk for pairs in shares for line, _ in pairs]
+    for chunk in _chunks(line_ids):
+        BillLine.objects.filter(pk__in=chunk).update(paid=F("amount"))
+    by_status: dict[str, list[int]] = defaultdict(list)
+    for bill in {b.pk: b for _, _, group in events for b in group}.values():
+        by_status[bill_status(bill.total, bill.credited, bill.total)].append(bill.pk)
+    for status, ids in by_status.items():
+        for chunk in _chunks(ids):
+            Bill.objects.filter(pk__in=chunk).update(paid=F("total"), status=status)
     for month, count in per_month.items():
         for prefix in ("SK", "SJ"):
             Sequence.objects.update_or_create(
                 project_id=project.pk, prefix=prefix, period=month, defaults={"last": count}
             )
     return len(payments)
+
+
+def _chunks(ids: list[int], size: int = 900):
+    """Id lists in slices under SQLite's bound-parameter limit."""
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
 
 
 def create_billing(ctx: DemoContext) -> None:

@@ -28,6 +28,7 @@ from jiayuan.service.services.requests import (
     sampled_for_visit,
     visit_share,
 )
+from jiayuan.service.services.special import price_of, request_agree_delay, special_charge
 from jiayuan.service.services.timers import kinds_for, timers_sweep
 
 __all__ = [
@@ -35,8 +36,10 @@ __all__ = [
     "complaint_feedback",
     "complaint_judge",
     "kinds_for",
+    "price_of",
     "request_accept",
     "request_add_material",
+    "request_agree_delay",
     "request_add_photo",
     "request_arrive",
     "request_cancel",
@@ -52,6 +55,7 @@ __all__ = [
     "request_reopen",
     "request_verify",
     "sampled_for_visit",
+    "special_charge",
     "timers_sweep",
     "visit_record",
     "visit_share",

@@ -33,6 +33,8 @@ ACTION_LABELS = {
     "judge": "投诉判定",
     "feedback": "投诉反馈",
     "reopen": "返修",
+    "agree_delay": "客户同意延后到场",
+    "charge": "特约服务收费",
     "timer_breached": "超时",
 }
 

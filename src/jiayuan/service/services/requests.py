@@ -40,6 +40,7 @@ from jiayuan.service.services._common import (
     tell_requester,
     text,
 )
+from jiayuan.service.services.special import charge_on_completion, menu_item, punctuality
 from jiayuan.service.services.timers import (
     cancel_timers,
     meet_timers,
@@ -161,6 +162,7 @@ def request_create(
     contractor: str = "",
     idempotency_key: str = "",
     rework_of: ServiceRequest | None = None,
+    fee_item=None,
     at: datetime | None = None,
 ) -> ServiceRequest:
     """Receive a request (R3.2): number, first receiver (R3.3), timers from the project's standards (R3.4),
@@ -199,6 +201,17 @@ def request_create(
             raise ValidationFailed("户内维修须选择房屋", field="unit")
     else:
         repair_scope = ""
+    quoted_price = None
+    if type == RequestType.SPECIAL:
+        # R8.1: a special-service order names a menu item, its price is stated before ordering, and the
+        # agreed time is the appointment the arrival is measured against.
+        fee_item, quoted_price = menu_item(project.pk, fee_item, at)
+        if unit is None:
+            raise ValidationFailed("特约服务须选择房屋", field="unit")
+        if preferred_time is None:
+            raise ValidationFailed("请约定上门时间", field="preferred_time")
+    else:
+        fee_item = None
     req = ServiceRequest(
         project=project,
         type=type,
@@ -224,6 +237,8 @@ def request_create(
         idempotency_key=idempotency_key,
         created_by=actor,
         rework_of=rework_of,
+        fee_item=fee_item,
+        quoted_price=quoted_price,
     )
     try:
         with transaction.atomic():
@@ -234,6 +249,8 @@ def request_create(
             as_actor(req, actor).save()
             start_timers(req, versions)
             note = f"{req.get_channel_display()}受理"
+            if fee_item is not None:
+                note += f"；特约服务 {fee_item.name}，报价 {quoted_price} 元，预约 {_local(preferred_time)}"
             if req.repeat_of is not None:
                 note += f"；重复反映，原单 {req.repeat_of.number}（不得等业主二次反映）"
             timeline_append(req, actor=actor, action="create", to_state=req.state, note=note, at=at)
@@ -355,8 +372,16 @@ def request_depart(req: ServiceRequest, *, actor) -> ServiceRequest:
 
 
 def request_arrive(req: ServiceRequest, *, actor) -> ServiceRequest:
-    """On-site time (R4.1), which keeps the emergency on-site promise (R3.4)."""
-    return _field_step(req, "arrive", actor=actor, fields={"arrived_at": None})
+    """On-site time (R4.1), which keeps the emergency on-site promise (R3.4); a special-service order's
+    arrival is also measured against its appointment (R8.1)."""
+    at = now()
+    fields: dict = {"arrived_at": None}
+    note = ""
+    on_time = punctuality(req, at)
+    if on_time is not None:
+        fields["punctual"] = on_time
+        note = f"预约 {_local(req.preferred_time)}，" + ("准时上门" if on_time else "未按约定时间上门")
+    return _field_step(req, "arrive", actor=actor, fields=fields, note=note, at=at)
 
 
 def _decimal(value, field: str, label: str, *, maximum: Decimal, positive: bool) -> Decimal:
@@ -480,6 +505,7 @@ def request_complete(req: ServiceRequest, *, actor, note: str) -> ServiceRequest
             fields={"completed_at": at, "completion_note": note},
         )
         meet_timers(req, "complete", at)
+        charge_on_completion(req, actor=actor)
         tell_requester(
             req, f"【请确认】{req.number} 已处理完毕", f"处理结果：{note[:120]}。请在“我的报修”中确认并评价。"
         )

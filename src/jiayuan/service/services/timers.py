@@ -30,13 +30,15 @@ STANDARD_OF = {
     TimerKind.SUGGESTION_FEEDBACK: "service.suggestion_feedback",
     TimerKind.INCIDENT_NOTIFY: "service.incident_notify",
     TimerKind.PROMISE: "service.promise_max",
+    TimerKind.APPOINTMENT: "service.special_late",
 }
+SPECIAL_EARLY = "service.special_early"
 
 # Which action keeps which promise.
 MET_BY: dict[str, frozenset[str]] = {
     "dispatch": frozenset({TimerKind.DISPATCH, TimerKind.INCIDENT_NOTIFY}),
     "accept": frozenset({TimerKind.FIRST_RESPONSE}),
-    "arrive": frozenset({TimerKind.FIRST_RESPONSE, TimerKind.EMERGENCY_ON_SITE}),
+    "arrive": frozenset({TimerKind.FIRST_RESPONSE, TimerKind.EMERGENCY_ON_SITE, TimerKind.APPOINTMENT}),
     "contractor_done": frozenset({TimerKind.FIRST_RESPONSE}),
     "complete": frozenset(
         {TimerKind.DISPATCH, TimerKind.FIRST_RESPONSE, TimerKind.SUGGESTION_FEEDBACK, TimerKind.PROMISE}
@@ -63,6 +65,8 @@ def kinds_for(req: ServiceRequest) -> list[str]:
         kinds.append(TimerKind.SUGGESTION_FEEDBACK)
     if req.type == RequestType.COMPLAINT or req.urgency == Urgency.EMERGENCY:
         kinds.append(TimerKind.INCIDENT_NOTIFY)
+    if req.type == RequestType.SPECIAL and req.preferred_time is not None:
+        kinds.append(TimerKind.APPOINTMENT)
     return kinds
 
 
@@ -75,6 +79,20 @@ def start_timers(req: ServiceRequest, versions: dict | None = None) -> list[Time
     for kind in kinds_for(req):
         version = versions.get(STANDARD_OF[kind])
         if version is None or not version.enabled or kind == TimerKind.PROMISE:
+            continue
+        if kind == TimerKind.APPOINTMENT:
+            # R8.1: staff arrive at the agreed time, at most this late (the early side is the arrival flag).
+            timers.append(
+                Timer(
+                    project_id=req.project_id,
+                    request=req,
+                    kind=kind,
+                    standard_code=version.standard.code,
+                    standard_version=version,
+                    started_at=req.received_at,
+                    due_at=deadline(req.preferred_time, version.amount, version.unit),
+                )
+            )
             continue
         timers.append(
             Timer(

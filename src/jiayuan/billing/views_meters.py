@@ -1,0 +1,370 @@
+"""Pages for meters and readings (phone reading page, Excel import), deposits and property in trust.
+Tiny views: selector → form → service → redirect; domain errors become form errors in Chinese."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jiayuan.billing import holdings
+from jiayuan.billing.forms_meters import (
+    BillReadingsForm,
+    DepositForm,
+    DepositMoveForm,
+    ImportForm,
+    MeterForm,
+    ReadingForm,
+    ReplaceForm,
+    TrustForm,
+    TrustReturnForm,
+)
+from jiayuan.billing.models import Deposit, TrustItem
+from jiayuan.billing.permissions import (
+    can_approve_adjustments,
+    can_keep_trust,
+    can_manage_fees,
+    can_read_meters,
+    can_take_payments,
+    can_view_billing,
+)
+from jiayuan.billing.services import deposits as deposit_services
+from jiayuan.billing.services import meters as meter_services
+from jiayuan.core.errors import DomainError, NotFound
+from jiayuan.core.scoping import scope_of
+
+
+def _project(request, check):
+    project = getattr(request, "project", None)
+    if not scope_of(request.user).is_staff_member or not project or not check(request.user, project.pk):
+        raise PermissionDenied(_("您没有此页面的权限"))
+    return project
+
+
+def _meter_reader(user, project_id):
+    return can_read_meters(user, project_id) or can_view_billing(user, project_id)
+
+
+def _fail(form, exc: DomainError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)
+
+
+def _fetch(selector, request, pk):
+    try:
+        return selector(request.user, pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+# --- meters ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def meters(request):
+    """Meters of the project with their last reading; add a meter, import readings, bill a month."""
+    project = _project(request, _meter_reader)
+    can_manage = can_manage_fees(request.user, project.pk)
+    can_read = can_read_meters(request.user, project.pk)
+    items = holdings.metered_items(request.user, project)
+    meter_form = MeterForm(prefix="meter", items=items)
+    import_form, bill_form, import_errors = ImportForm(prefix="imp"), BillReadingsForm(prefix="bill"), []
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "meter" and can_manage:
+            meter_form = MeterForm(request.POST, prefix="meter", items=items)
+            if meter_form.is_valid():
+                data = meter_form.cleaned_data
+                unit = holdings.unit_by_address(request.user, project, data["unit"])
+                if unit is None:
+                    meter_form.add_error("unit", _("本项目没有该房号"))
+                else:
+                    try:
+                        meter_services.meter_create(
+                            unit,
+                            actor=request.user,
+                            kind=data["kind"],
+                            fee_item=data["fee_item"],
+                            serial=data["serial"],
+                            initial=data["initial"],
+                        )
+                        messages.success(request, _("已添加仪表"))
+                        return redirect("billing:meters")
+                    except DomainError as exc:
+                        _fail(meter_form, exc)
+        elif action == "import" and can_read:
+            import_form = ImportForm(request.POST, request.FILES, prefix="imp")
+            if import_form.is_valid():
+                try:
+                    result = meter_services.readings_import(
+                        project.pk, import_form.cleaned_data["file"], actor=request.user
+                    )
+                    if result.errors:
+                        import_errors = result.errors[:100]
+                    else:
+                        messages.success(request, _("已导入 %(n)s 条抄表记录") % {"n": result.created})
+                        return redirect("billing:meters")
+                except DomainError as exc:
+                    _fail(import_form, exc)
+        elif action == "bill" and can_manage:
+            bill_form = BillReadingsForm(request.POST, prefix="bill")
+            if bill_form.is_valid():
+                try:
+                    n = meter_services.readings_bill(
+                        project.pk, bill_form.cleaned_data["period"], actor=request.user
+                    )
+                    messages.success(request, _("已按抄表用量出账 %(n)s 张") % {"n": n})
+                    return redirect("billing:meters")
+                except DomainError as exc:
+                    _fail(bill_form, exc)
+        else:
+            raise PermissionDenied
+    q = (request.GET.get("q") or "").strip()[:40]
+    return render(
+        request,
+        "billing/meters.html",
+        {
+            "project": project,
+            "meters": holdings.meters_for(request.user, project, q)[:500],
+            "readings": holdings.recent_readings(request.user, project),
+            "q": q,
+            "can_manage": can_manage,
+            "can_read": can_read,
+            "meter_form": meter_form,
+            "import_form": import_form,
+            "import_errors": import_errors,
+            "bill_form": bill_form,
+        },
+    )
+
+
+@login_required
+def meter_read(request):
+    """The phone page of field staff: unit, meter type, reading; or register a replaced meter."""
+    project = _project(request, can_read_meters)
+    form = ReadingForm(prefix="r", initial={"read_on": timezone.localdate()})
+    replace_form = ReplaceForm(prefix="x")
+    if request.method == "POST":
+        replacing = request.POST.get("action") == "replace"
+        form_class, prefix = (ReplaceForm, "x") if replacing else (ReadingForm, "r")
+        bound = form_class(request.POST, prefix=prefix)
+        if bound.is_valid():
+            data = bound.cleaned_data
+            meter = holdings.meter_by_address(request.user, project, data["unit"], data["kind"])
+            if meter is None:
+                bound.add_error("unit", _("该房屋没有在用的此类仪表"))
+            else:
+                try:
+                    if replacing:
+                        meter_services.meter_replace(
+                            meter,
+                            actor=request.user,
+                            old_final=data["old_final"],
+                            new_initial=data["new_initial"],
+                            reason=data["reason"],
+                            new_serial=data["new_serial"],
+                        )
+                        messages.success(request, _("已登记换表"))
+                    else:
+                        reading = meter_services.reading_record(
+                            meter,
+                            actor=request.user,
+                            value=data["value"],
+                            read_on=data["read_on"] or None,
+                            source="phone",
+                        )
+                        messages.success(
+                            request,
+                            _("%(unit)s 已抄表，用量 %(usage)s")
+                            % {"unit": meter.unit.address, "usage": reading.usage},
+                        )
+                    return redirect("billing:meter_read")
+                except DomainError as exc:
+                    _fail(bound, exc)
+        if replacing:
+            replace_form = bound
+        else:
+            form = bound
+    return render(
+        request,
+        "billing/meters_read.html",
+        {
+            "project": project,
+            "form": form,
+            "replace_form": replace_form,
+            "readings": holdings.recent_readings(request.user, project, 10),
+        },
+    )
+
+
+# --- deposits ---------------------------------------------------------------------------------------
+
+
+@login_required
+def deposits(request):
+    """Deposits held (open first) and the balance held per unit; receive a deposit."""
+    project = _project(request, can_view_billing)
+    can_take = can_take_payments(request.user, project.pk)
+    form = DepositForm(prefix="d")
+    if request.method == "POST":
+        if not can_take:
+            raise PermissionDenied
+        form = DepositForm(request.POST, prefix="d")
+        if form.is_valid():
+            data = form.cleaned_data
+            unit = holdings.unit_by_address(request.user, project, data["unit"])
+            if unit is None:
+                form.add_error("unit", _("本项目没有该房号"))
+            else:
+                try:
+                    dep = deposit_services.deposit_receive(
+                        unit,
+                        actor=request.user,
+                        kind=data["kind"],
+                        amount=data["amount"],
+                        channel=data["channel"],
+                        payer_name=data["payer_name"],
+                        note=data["note"],
+                    )
+                    messages.success(
+                        request,
+                        _("已收押金 %(n)s，收据号 %(r)s") % {"n": dep.number, "r": dep.receipt_number},
+                    )
+                    return redirect("billing:deposits")
+                except DomainError as exc:
+                    _fail(form, exc)
+    status = request.GET.get("status", "")
+    q = (request.GET.get("q") or "").strip()[:40]
+    return render(
+        request,
+        "billing/deposits.html",
+        {
+            "project": project,
+            "deposits": holdings.deposits_for(request.user, project, status=status, q=q)[:500],
+            "held": holdings.held_by_unit(request.user, project),
+            "statuses": Deposit.Status.choices,
+            "status": status,
+            "q": q,
+            "form": form,
+            "move_form": DepositMoveForm(prefix="m"),
+            "can_take": can_take,
+            "can_approve": can_approve_adjustments(request.user, project.pk),
+        },
+    )
+
+
+@login_required
+@require_POST
+def deposit_move(request, pk: int):
+    """Refund (cashier) or forfeit (approver) part or all of a deposit, with a reason."""
+    dep = _fetch(holdings.deposit_get, request, pk)
+    allowed = can_take_payments(request.user, dep.project_id) or can_approve_adjustments(
+        request.user, dep.project_id
+    )
+    if not scope_of(request.user).is_staff_member or not allowed:
+        raise PermissionDenied
+    form = DepositMoveForm(request.POST, prefix="m")
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        return redirect("billing:deposits")
+    data = form.cleaned_data
+    try:
+        if data["kind"] == "forfeit":
+            deposit_services.deposit_forfeit(
+                dep, actor=request.user, amount=data["amount"], reason=data["reason"]
+            )
+        else:
+            deposit_services.deposit_refund(
+                dep,
+                actor=request.user,
+                amount=data["amount"],
+                reason=data["reason"],
+                channel=data["channel"] or "cash",
+            )
+        messages.success(request, _("押金 %(n)s 已处理") % {"n": dep.number})
+    except DomainError as exc:
+        if exc.status == 403:
+            raise PermissionDenied(exc.message) from exc
+        messages.error(request, exc.message)
+    return redirect("billing:deposits")
+
+
+# --- property in trust -----------------------------------------------------------------------------------
+
+
+@login_required
+def trust(request):
+    """Customer property in trust (R7.4), open items first; receive an item."""
+    project = _project(request, can_view_billing)
+    can_keep = can_keep_trust(request.user, project.pk)
+    form = TrustForm(prefix="t")
+    if request.method == "POST":
+        if not can_keep:
+            raise PermissionDenied
+        form = TrustForm(request.POST, prefix="t")
+        if form.is_valid():
+            data = form.cleaned_data
+            unit = None
+            if data["unit"]:
+                unit = holdings.unit_by_address(request.user, project, data["unit"])
+                if unit is None:
+                    form.add_error("unit", _("本项目没有该房号"))
+            if not form.errors:
+                try:
+                    item = deposit_services.trust_receive(
+                        project.pk,
+                        actor=request.user,
+                        kind=data["kind"],
+                        description=data["description"],
+                        from_name=data["from_name"],
+                        unit=unit,
+                        quantity=data["quantity"],
+                        cash_amount=data["cash_amount"],
+                        from_phone=data["from_phone"],
+                        location=data["location"],
+                    )
+                    messages.success(request, _("已登记代管 %(n)s") % {"n": item.number})
+                    return redirect("billing:trust")
+                except DomainError as exc:
+                    _fail(form, exc)
+    status = request.GET.get("status", "")
+    q = (request.GET.get("q") or "").strip()[:40]
+    return render(
+        request,
+        "billing/trust.html",
+        {
+            "project": project,
+            "items": holdings.trust_for(request.user, project, status=status, q=q)[:500],
+            "statuses": TrustItem.Status.choices,
+            "status": status,
+            "q": q,
+            "form": form,
+            "return_form": TrustReturnForm(prefix="r"),
+            "can_keep": can_keep,
+        },
+    )
+
+
+@login_required
+@require_POST
+def trust_return(request, pk: int):
+    item = _fetch(holdings.trust_get, request, pk)
+    if not scope_of(request.user).is_staff_member or not can_keep_trust(request.user, item.project_id):
+        raise PermissionDenied
+    form = TrustReturnForm(request.POST, prefix="r")
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        return redirect("billing:trust")
+    try:
+        deposit_services.trust_return(item, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("%(n)s 已归还") % {"n": item.number})
+    except DomainError as exc:
+        if exc.status == 403:
+            raise PermissionDenied(exc.message) from exc
+        messages.error(request, exc.message)
+    return redirect("billing:trust")
