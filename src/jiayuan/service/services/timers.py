@@ -80,20 +80,9 @@ def start_timers(req: ServiceRequest, versions: dict | None = None) -> list[Time
         version = versions.get(STANDARD_OF[kind])
         if version is None or not version.enabled or kind == TimerKind.PROMISE:
             continue
-        if kind == TimerKind.APPOINTMENT:
-            # R8.1: staff arrive at the agreed time, at most this late (the early side is the arrival flag).
-            timers.append(
-                Timer(
-                    project_id=req.project_id,
-                    request=req,
-                    kind=kind,
-                    standard_code=version.standard.code,
-                    standard_version=version,
-                    started_at=req.received_at,
-                    due_at=deadline(req.preferred_time, version.amount, version.unit),
-                )
-            )
-            continue
+        # R8.1: an appointment timer runs from the agreed time (staff arrive at most this late; the early
+        # side is the arrival flag); every other timer runs from receipt.
+        start = req.preferred_time if kind == TimerKind.APPOINTMENT else req.received_at
         timers.append(
             Timer(
                 project_id=req.project_id,
@@ -102,7 +91,7 @@ def start_timers(req: ServiceRequest, versions: dict | None = None) -> list[Time
                 standard_code=version.standard.code,
                 standard_version=version,
                 started_at=req.received_at,
-                due_at=deadline(req.received_at, version.amount, version.unit),
+                due_at=deadline(start, version.amount, version.unit),
             )
         )
     return Timer.objects.bulk_create(timers)
