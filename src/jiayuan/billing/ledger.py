@@ -222,11 +222,23 @@ def prepaid_of(project_id: int, **holder) -> Decimal:
 
 def prepaid_by_unit(project_id: int, unit_ids: Iterable[int] | None = None) -> dict[int, Decimal]:
     """Positive prepaid balances per unit of a project, in one grouped query."""
-    qs = JournalLine.objects.filter(project_id=project_id, account__code=PREPAID, unit__isnull=False)
-    if unit_ids is not None:
-        qs = qs.filter(unit_id__in=list(unit_ids))
-    rows = qs.values("unit_id").annotate(bal=_sum("credit") - _sum("debit")).filter(bal__gt=Decimal("0.005"))
-    return {r["unit_id"]: _q(r["bal"]) for r in rows}
+    return _prepaid_by(project_id, "unit_id", unit_ids)
+
+
+def prepaid_by_space(project_id: int, space_ids: Iterable[int] | None = None) -> dict[int, Decimal]:
+    """Positive prepaid balances per parking space of a project (lines held by the space alone, as
+    ``holder_q`` reads them), in one grouped query."""
+    return _prepaid_by(project_id, "space_id", space_ids, unit__isnull=True)
+
+
+def _prepaid_by(project_id: int, field: str, ids: Iterable[int] | None, **extra) -> dict[int, Decimal]:
+    qs = JournalLine.objects.filter(
+        project_id=project_id, account__code=PREPAID, **{f"{field}__isnull": False}, **extra
+    )
+    if ids is not None:
+        qs = qs.filter(**{f"{field}__in": list(ids)})
+    rows = qs.values(field).annotate(bal=_sum("credit") - _sum("debit")).filter(bal__gt=Decimal("0.005"))
+    return {r[field]: _q(r["bal"]) for r in rows}
 
 
 def trial_balance(project_id: int, *, until: date | None = None) -> list[dict]:

@@ -262,13 +262,11 @@ def prepaid_apply(
     """Apply prepaid balances to the holders' unpaid lines, oldest bill first: one entry per holder
     (Dr 预收账款, Cr 应收账款). Constant queries for any number of holders. Returns entries posted."""
     unit_ids = [h.unit_id for h in holders if h.unit_id is not None]
+    space_ids = [h.space_id for h in holders if h.space_id is not None]
     balances = ledger.prepaid_by_unit(project_id, unit_ids) if unit_ids else {}
+    space_balances = ledger.prepaid_by_space(project_id, space_ids) if space_ids else {}
     with_money = [h for h in holders if h.unit_id in balances]
-    with_money += [
-        h
-        for h in holders
-        if h.space_id is not None and ledger.prepaid_of(project_id, space_id=h.space_id) > 0
-    ]
+    with_money += [h for h in holders if h.space_id is not None and h.space_id in space_balances]
     if not with_money:
         return 0
     chart = chart or ledger.Chart(project_id)
@@ -279,9 +277,8 @@ def prepaid_apply(
         ).exists()
         # Re-read under the lock: a payment may have used the balance meanwhile.
         balances = ledger.prepaid_by_unit(project_id, [h.unit_id for h in with_money if h.unit_id])
-        for h in with_money:
-            if h.space_id is not None:
-                balances[("s", h.space_id)] = ledger.prepaid_of(project_id, space_id=h.space_id)
+        spaces = ledger.prepaid_by_space(project_id, [h.space_id for h in with_money if h.space_id])
+        balances.update({("s", space_id): amount for space_id, amount in spaces.items()})
         lines = list(
             BillLine.objects.select_related("bill", "fee_item")
             .filter(project_id=project_id)
