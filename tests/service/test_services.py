@@ -217,7 +217,11 @@ def test_r3_5_technician_confirms_only_with_a_signature(world, worked):
     req = services.request_complete(worked(), actor=world.tech, note="已修好")
     with pytest.raises(ValidationFailed):
         services.request_confirm(req, actor=world.tech)
-    req = services.request_confirm(req, actor=world.tech, signature="data:image/png;base64,AAAA")
+    req = services.request_confirm(
+        req,
+        actor=world.tech,
+        signature="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGP4DwABAQEAsTj2FAAAAABJRU5ErkJggg==",
+    )
     assert req.state == State.CLOSED and req.signature
 
 

@@ -57,6 +57,18 @@ NAV: list[NavItem] = [
         badge="jiayuan.service.selectors.overdue_badge",
     ),
     NavItem("service", _("待回访"), "service:visits", Perm.HANDLE_REQUESTS),
+    NavItem("service", _("物品出门条"), "service:releases", Perm.VIEW_REQUESTS, ("service:release",)),
+    NavItem("service", _("上门走访"), "service:home_visits", Perm.VIEW_REQUESTS, ("service:home_visit",)),
+    NavItem("service", _("遗留问题"), "service:defects", Perm.VIEW_REQUESTS, ("service:defect",)),
+    NavItem(
+        "security",
+        _("出门条核验"),
+        "service:gate",
+        Perm.CHECK_RELEASES,
+        ("service:gate_slip", "service:gate_refuse"),
+    ),
+    # Engineering verifies the developer's rectifications (R3.12).
+    NavItem("engineering", _("遗留问题验证"), "service:defects", Perm.WORK_ORDERS),
     NavItem("engineering", _("我的工单"), "service:jobs", Perm.WORK_ORDERS),
     NavItem("engineering", _("手机抄表"), "billing:meter_read", Perm.WORK_ORDERS),
     NavItem("service", _("住户查询"), "estate:search", Perm.VIEW_ESTATE),

@@ -39,6 +39,7 @@ class Perm(models.TextChoices):
     REPORT_ISSUES = "report_issues", _("上报问题")
     WORK_ORDERS = "work_orders", _("处理维修工单")
     JUDGE_COMPLAINTS = "judge_complaints", _("判定投诉")
+    CHECK_RELEASES = "check_releases", _("核验物品出门条")
     # Fees and finance (billing app)
     VIEW_BILLING = "view_billing", _("查看收费")
     MANAGE_FEES = "manage_fees", _("维护收费标准与计费")
@@ -53,7 +54,7 @@ class Perm(models.TextChoices):
 
 _ALL = frozenset(Perm)
 _READ = frozenset({Perm.VIEW_ESTATE, Perm.VIEW_STANDARDS, Perm.VIEW_ORG})
-_SERVICE_DESK = frozenset({Perm.VIEW_REQUESTS, Perm.HANDLE_REQUESTS, Perm.REPORT_ISSUES})
+_SERVICE_DESK = frozenset({Perm.VIEW_REQUESTS, Perm.HANDLE_REQUESTS, Perm.REPORT_ISSUES, Perm.CHECK_RELEASES})
 _FINANCE = frozenset(
     {Perm.VIEW_BILLING, Perm.MANAGE_FEES, Perm.TAKE_PAYMENTS, Perm.VIEW_LEDGER, Perm.RECORD_EXPENSES}
 )
@@ -83,7 +84,8 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
     | {Perm.EDIT_ESTATE, Perm.IMPORT_ESTATE, Perm.VIEW_PERSONAL, Perm.VIEW_BILLING, Perm.TAKE_PAYMENTS},
     Role.TECHNICIAN: frozenset({Perm.VIEW_ESTATE, Perm.VIEW_STANDARDS, Perm.WORK_ORDERS, Perm.REPORT_ISSUES}),
     # Field staff report what they find on patrol (the staff-report channel) but do not run the desk.
-    Role.GUARD: frozenset({Perm.VIEW_ESTATE, Perm.VIEW_STANDARDS, Perm.REPORT_ISSUES}),
+    # Gate guards check goods-release slips against the goods and let them out once (R3.9).
+    Role.GUARD: frozenset({Perm.VIEW_ESTATE, Perm.VIEW_STANDARDS, Perm.REPORT_ISSUES, Perm.CHECK_RELEASES}),
     Role.CLEANER: frozenset({Perm.VIEW_STANDARDS, Perm.REPORT_ISSUES}),
     Role.GARDENER: frozenset({Perm.VIEW_STANDARDS, Perm.REPORT_ISSUES}),
     # Finance opens requests to charge special-service orders (R8.1) but does not run the desk.

@@ -1,5 +1,6 @@
 """The owners' 报事报修 pages (H5, phone first): my requests with their state and timeline, report a repair
-with a photo or ask / complain / suggest / praise, confirm completion, rate. Only the owner's own units'
+with a photo (in the unit or in a public area, with its fault category) or ask / complain / suggest /
+praise, confirm completion, rate; see the responsible party's answer to a referred complaint. Only the owner's own units'
 requests are reachable (the service selectors' owner scoping); everything else is a 404."""
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ from jiayuan.service.forms import PortalRequestForm, RateForm
 from jiayuan.service.models import Channel, Photo, RequestType, State
 from jiayuan.service.selectors import owner_requests, request_timeline, special_menu
 from jiayuan.service.services._common import ACTION_LABELS
+
+# Desk-internal notes the owner does not read in the timeline: what was asked of the responsible party and
+# their answer before the desk fed it back (R3.10), the level a complaint was collected to.
+INTERNAL_NOTES = frozenset({"refer", "referral_answer", "escalate"})
 
 
 def _mine(request, pk: int):
@@ -66,6 +71,7 @@ def request_new(request):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         unit = next(u for u in units if str(u.pk) == d["unit"])
+        repair = d["type"] == RequestType.REPAIR
 
         def call():
             with transaction.atomic():
@@ -76,6 +82,8 @@ def request_new(request):
                     content=d["content"],
                     channel=Channel.PORTAL,
                     unit=unit,
+                    repair_scope=(d.get("repair_scope") or "") if repair else "",
+                    fault_category=(d.get("fault_category") or "") if repair else "",
                     preferred_time=d["preferred_time"],
                     fee_item=d.get("fee_item") if d["type"] == RequestType.SPECIAL else None,
                 )
@@ -117,6 +125,8 @@ def request_page(request, pk: int):
     timeline = list(request_timeline(req))
     for e in timeline:
         e.label = ACTION_LABELS.get(e.action, e.action)
+        if e.action in INTERNAL_NOTES:
+            e.note = ""
     return render(
         request,
         "portal/service/detail.html",
@@ -125,6 +135,8 @@ def request_page(request, pk: int):
             "req": req,
             "timeline": timeline,
             "photos": list(req.photos.all()),
+            # R3.10: the responsible party's answer reaches the owner once the desk has fed it back.
+            "referrals": list(req.referrals.order_by("sent_at", "id")),
             "can_confirm": req.state == State.COMPLETED,
             "rate_form": RateForm() if req.state == State.CLOSED and req.rated_at is None else None,
         },

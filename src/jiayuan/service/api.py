@@ -4,7 +4,7 @@ call, schema out. Owners reach only their own units' requests (the selectors' sc
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -25,6 +25,8 @@ from jiayuan.service.filters import SEARCH_MAX_LENGTH
 from jiayuan.service.models import (
     Channel,
     ComplaintReview,
+    FaultCategory,
+    Referral,
     RepairScope,
     RequestType,
     ReturnVisit,
@@ -56,6 +58,8 @@ StateValue = _choice(State)
 UrgencyValue = _choice(Urgency)
 ChannelValue = _choice(Channel)
 ScopeValue = _choice(RepairScope)
+FaultValue = _choice(FaultCategory)
+PartyValue = _choice(Referral.Party)
 CauseValue = _choice(ComplaintReview.Cause)
 OutcomeValue = _choice(ReturnVisit.Outcome)
 MethodValue = _choice(ReturnVisit.Method)
@@ -104,6 +108,7 @@ class RequestIn(_In):
     preferred_time: datetime | None = None
     contractor: str | None = Field(None, max_length=80)
     fee_item: int | None = Field(None, ge=1, le=MAX_ID, description="特约服务项目（收费项目，R8.1）")
+    fault_category: FaultValue | None = Field(None, description="公共区域报修的故障类别（R4.6 修复时限）")
 
     _t = field_validator("preferred_time")(_aware)
 
@@ -144,12 +149,28 @@ class VisitOut(Schema):
     follow_up: int | None = Field(alias="follow_up_id")
 
 
+class ReferralOut(Schema):
+    id: int
+    party: str
+    party_name: str
+    contact: str
+    question: str
+    reply_due: date | None
+    state: str
+    sent_at: datetime
+    answer: str
+    answered_at: datetime | None
+    fed_back_at: datetime | None
+
+
 class RequestOut(Schema):
     id: int
     project: int = Field(alias="project_id")
     number: str
     type: str
     repair_scope: str
+    fault_category: str
+    complaint_level: str
     channel: str
     urgency: str
     state: str
@@ -194,6 +215,7 @@ class RequestDetailOut(RequestOut):
     timers: list[TimerOut] = Field(alias="timers_out")
     materials: list[MaterialOut] = Field(alias="materials_out")
     visits: list[VisitOut] = Field(alias="visits_out")
+    referrals: list[ReferralOut] = Field(alias="referrals_out")
 
 
 class RequestPage(Schema):
@@ -298,6 +320,22 @@ class VisitIn(_In):
     follow_up: str | None = Field(None, max_length=2000, description="不满意时必填：生成跟进单")
 
 
+class ReferralIn(_In):
+    party: PartyValue
+    party_name: str = Field(..., min_length=1, max_length=80)
+    question: str = Field(..., min_length=1, max_length=2000, description="需要责任单位核实的事项")
+    contact: str | None = Field(None, max_length=80)
+    reply_due: date | None = Field(None, description="要求答复日期")
+
+
+class ReferralAnswerIn(_In):
+    answer: str = Field(..., min_length=1, max_length=2000)
+
+
+class EscalateIn(_In):
+    note: str = Field(..., min_length=1, max_length=300)
+
+
 class VisitResultOut(Schema):
     request: RequestOut
     visit: VisitOut
@@ -331,6 +369,7 @@ def _detail(user, pk: int):
     req.timers_out = list(req.timers.all())
     req.materials_out = list(req.materials.all())
     req.visits_out = list(req.visits.all())
+    req.referrals_out = list(req.referrals.all())
     return req
 
 
@@ -428,6 +467,7 @@ def create_request(
         preferred_time=payload.preferred_time,
         contractor=_text(payload.contractor),
         fee_item=payload.fee_item,
+        fault_category=payload.fault_category or "",
         idempotency_key=key,
     )
     return Status(200 if getattr(req, "replayed", False) else 201, _detail(user, req.pk))
@@ -672,3 +712,63 @@ def special_services(request, filters: Query[MenuQuery]):
         {"id": item.pk, "code": item.code, "name": item.name, "price": price}
         for item, price in special_menu(request.auth, filters.project)
     ]
+
+
+# --- R3.10 complaint routing ----------------------------------------------------------------------------
+
+
+@router.post(
+    "/requests/{request_id}/referrals",
+    response={201: RequestDetailOut, **ACTION_ERRORS},
+    summary="转责任单位核实（房屋质量、设施设备类投诉或保修期报修，R3.10）",
+)
+def request_refer(request, payload: ReferralIn, request_id: int = ID):
+    req = request_detail(request.auth, request_id)
+    services.referral_send(
+        req,
+        actor=request.auth,
+        party=payload.party,
+        party_name=_text(payload.party_name),
+        question=_text(payload.question),
+        contact=_text(payload.contact),
+        reply_due=payload.reply_due,
+    )
+    return Status(201, _detail(request.auth, request_id))
+
+
+REFERRAL_ID = Path(..., ge=1, le=MAX_ID)
+
+
+@router.post(
+    "/requests/{request_id}/referrals/{referral_id}/answer",
+    response={200: RequestDetailOut, **ACTION_ERRORS},
+    summary="登记责任单位答复",
+)
+def referral_answer(request, payload: ReferralAnswerIn, request_id: int = ID, referral_id: int = REFERRAL_ID):
+    return _act(
+        request,
+        request_id,
+        services.referral_answer,
+        referral_id=referral_id,
+        answer=_text(payload.answer),
+    )
+
+
+@router.post(
+    "/requests/{request_id}/referrals/{referral_id}/feedback",
+    response={200: RequestDetailOut, **ACTION_ERRORS},
+    summary="将责任单位答复反馈业主",
+)
+def referral_feedback(request, payload: NoteIn, request_id: int = ID, referral_id: int = REFERRAL_ID):
+    return _act(
+        request, request_id, services.referral_feedback, referral_id=referral_id, note=_text(payload.note)
+    )
+
+
+@router.post(
+    "/requests/{request_id}/escalate",
+    response={200: RequestDetailOut, **ACTION_ERRORS},
+    summary="投诉逐级上报：班组 → 部门 → 项目处（R3.10）",
+)
+def request_escalate(request, payload: EscalateIn, request_id: int = ID):
+    return _act(request, request_id, services.complaint_escalate, note=_text(payload.note))

@@ -12,12 +12,15 @@ from jiayuan.org.models import Department, Membership
 from jiayuan.service.models import (
     Channel,
     ComplaintReview,
+    FaultCategory,
     Photo,
+    Referral,
     RepairScope,
     RequestType,
     ReturnVisit,
     Urgency,
 )
+from jiayuan.service.services.requests import SIGNATURE_MAX
 
 DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 
@@ -68,6 +71,12 @@ class NewRequestForm(ServiceForm):
     )
     repair_scope = forms.ChoiceField(
         label=_("报修范围"), choices=[("", "—"), *RepairScope.choices], required=False
+    )
+    fault_category = forms.ChoiceField(
+        label=_("故障类别"),
+        choices=[("", "—"), *FaultCategory.choices],
+        required=False,
+        help_text=_("公共区域门窗、照明故障按标准时限修复"),
     )
     channel = forms.ChoiceField(label=_("渠道"), choices=Channel.choices, initial=Channel.PHONE)
     content = _text(_("内容"))
@@ -127,13 +136,74 @@ class VerifyForm(ServiceForm):
     note = _text(_("验收意见"), required=False, rows=2)
 
 
+class SignaturePad(forms.HiddenInput):
+    """A canvas the customer signs on with a finger or the mouse; the drawing travels as a PNG data URL in
+    the hidden input. Without JavaScript the canvas stays hidden and the typed name is used."""
+
+    template_name = "service/widgets/signature.html"
+
+
 class ConfirmForm(ServiceForm):
     signature = forms.CharField(
         label=_("客户签名"),
         required=False,
-        max_length=200_000,
-        help_text=_("维修人员代为确认时必填：请客户签名（姓名）"),
+        max_length=SIGNATURE_MAX,
+        widget=SignaturePad,
+        help_text=_("请客户在框内手写签名；写错可点“清除”重签"),
+        error_messages={"max_length": _("签名图片过大（不超过 200 KB），请清除后重签")},
     )
+    signer_name = forms.CharField(
+        label=_("或输入签名人姓名"),
+        required=False,
+        max_length=60,
+        help_text=_("无法手写签名时填写客户姓名"),
+    )
+
+    def signature_value(self) -> str:
+        d = self.cleaned_data
+        return d["signature"] or d["signer_name"]
+
+
+class ReferralForm(ServiceForm):
+    """R3.10: send a house-quality or facility complaint to the party responsible for it."""
+
+    party = forms.ChoiceField(label=_("责任单位类别"), choices=Referral.Party.choices)
+    party_name = forms.CharField(label=_("责任单位"), max_length=80, help_text=_("如 某某置业有限公司"))
+    contact = forms.CharField(label=_("联系人及电话"), max_length=80, required=False)
+    question = _text(_("核实事项"), rows=3, help_text=_("请写明需要责任单位核实和答复的问题"))
+    reply_due = forms.DateField(
+        label=_("要求答复日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class ReferralPickForm(ServiceForm):
+    states: tuple = ()
+    referral = forms.TypedChoiceField(label=_("责任单位"), coerce=int)
+
+    def __init__(self, *args, req=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        rows = [r for r in req.referrals.all() if r.state in self.states] if req is not None else []
+        self.fields["referral"].choices = [
+            (str(r.pk), f"{r.party_name}（{r.get_party_display()}，{r.sent_at:%m-%d} 转）") for r in rows
+        ]
+        if len(rows) == 1:
+            self.fields["referral"].initial = str(rows[0].pk)
+
+
+class ReferralAnswerForm(ReferralPickForm):
+    states = (Referral.State.SENT,)
+    answer = _text(_("责任单位答复"), rows=3)
+
+
+class ReferralFeedbackForm(ReferralPickForm):
+    states = (Referral.State.ANSWERED,)
+    note = forms.CharField(
+        label=_("说明"), max_length=300, required=False, help_text=_("答复内容将发送到业主的消息中")
+    )
+
+
+class EscalateForm(ServiceForm):
+    note = _text(_("上报说明"), rows=2, max_length=300, help_text=_("班组 → 部门 → 项目处，逐级汇总"))
 
 
 class PromiseForm(ServiceForm):
@@ -246,6 +316,21 @@ class PortalRequestForm(ServiceForm):
             (RequestType.PRAISE, _("表扬")),
             (RequestType.SPECIAL, _("特约服务")),
         ],
+    )
+    repair_scope = forms.ChoiceField(
+        label=_("报修位置"),
+        choices=[
+            (RepairScope.IN_UNIT, _("户内")),
+            (RepairScope.PUBLIC, _("公共区域（楼道、大堂、电梯厅等）")),
+        ],
+        initial=RepairScope.IN_UNIT,
+        required=False,
+    )
+    fault_category = forms.ChoiceField(
+        label=_("故障类别"),
+        choices=[("", _("其他")), *FaultCategory.choices],
+        required=False,
+        help_text=_("公共区域报修时选择"),
     )
     fee_item = forms.TypedChoiceField(
         label=_("特约服务项目"),

@@ -41,6 +41,22 @@ class RepairScope(models.TextChoices):
     WARRANTY = "warranty", _("保修期内")
 
 
+class FaultCategory(models.TextChoices):
+    """Public-area faults with their own repair deadline in the standards (R4.6); blank = any other."""
+
+    DOORS_WINDOWS = "doors_windows", _("公共门窗、玻璃")
+    LIGHTING_ORDINARY = "lighting_ordinary", _("照明一般故障（灯座、灯泡、开关）")
+    LIGHTING_OTHER = "lighting_other", _("照明其他故障")
+
+
+class ComplaintLevel(models.TextChoices):
+    """Where a service complaint has been collected to, level by level up to the project office (R3.10)."""
+
+    TEAM = "team", _("班组")
+    DEPARTMENT = "department", _("部门")
+    PROJECT = "project", _("项目处")
+
+
 class Channel(models.TextChoices):
     PHONE = "phone", _("电话")
     DESK = "desk", _("前台")
@@ -111,6 +127,10 @@ class ServiceRequest(ProjectScoped):
     number = models.CharField(_("单号"), max_length=24)
     type = models.CharField(_("类型"), max_length=16, choices=RequestType.choices)
     repair_scope = models.CharField(_("报修范围"), max_length=10, choices=RepairScope.choices, blank=True)
+    fault_category = models.CharField(_("故障类别"), max_length=20, choices=FaultCategory.choices, blank=True)
+    complaint_level = models.CharField(
+        _("投诉汇总层级"), max_length=12, choices=ComplaintLevel.choices, blank=True
+    )
     channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices, default=Channel.PHONE)
     urgency = models.CharField(_("紧急程度"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
     state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.NEW)
@@ -355,6 +375,7 @@ class TimerKind(models.TextChoices):
     SUGGESTION_FEEDBACK = "suggestion_feedback", _("建议答复")
     INCIDENT_NOTIFY = "incident_notify", _("通报相关部门")
     APPOINTMENT = "appointment", _("特约准时上门")
+    FAULT_REPAIR = "fault_repair", _("故障修复时限")
 
 
 class Timer(ProjectScoped):
@@ -506,3 +527,57 @@ class ComplaintReview(ProjectScoped):
     class Meta:
         verbose_name = _("投诉判定")
         verbose_name_plural = _("投诉判定")
+
+
+class Referral(ProjectScoped):
+    """A house-quality or facility complaint (or repair) checked with the party responsible for it — the
+    developer, the construction contractor, a supplier — and their answer fed back to the owner (R3.10)."""
+
+    class Party(models.TextChoices):
+        DEVELOPER = "developer", _("开发商")
+        CONTRACTOR = "contractor", _("施工单位")
+        SUPPLIER = "supplier", _("设备供应商")
+        OTHER = "other", _("其他责任单位")
+
+    class State(models.TextChoices):
+        SENT = "sent", _("已转责任单位")
+        ANSWERED = "answered", _("责任单位已答复")
+        FED_BACK = "fed_back", _("已反馈业主")
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.PROTECT, related_name="referrals")
+    party = models.CharField(_("责任单位类别"), max_length=12, choices=Party.choices)
+    party_name = models.CharField(_("责任单位"), max_length=80)
+    contact = models.CharField(_("联系人及电话"), max_length=80, blank=True)
+    question = models.TextField(_("核实事项"))
+    reply_due = models.DateField(_("要求答复日期"), null=True, blank=True)
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.SENT)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("转交时间"))
+    answer = models.TextField(_("责任单位答复"), blank=True)
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    answer_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    fed_back_at = models.DateTimeField(_("反馈业主时间"), null=True, blank=True)
+    fed_back_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["request_id", "sent_at", "id"]
+        indexes = [models.Index(fields=["project", "state", "sent_at"])]
+        verbose_name = _("责任单位核实")
+        verbose_name_plural = _("责任单位核实")
+
+    def __str__(self) -> str:
+        return f"{self.request_id} → {self.party_name}"
+
+    @classmethod
+    def owner_q(cls, user):
+        return models.Q(request__in=ServiceRequest._base_manager.filter(ServiceRequest.owner_q(user)))
+
+
+from jiayuan.service.models_desk import *  # noqa: E402,F403

@@ -3,14 +3,25 @@ return-visit queue, and per-state counts. Every read starts from ``readable(user
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from jiayuan.core.errors import NotFound, ValidationFailed
 from jiayuan.core.timeline import timeline_of
-from jiayuan.service.models import OPEN_STATES, ServiceRequest, State, Timer
+from jiayuan.service.models import (
+    OPEN_STATES,
+    Referral,
+    RepairScope,
+    RequestType,
+    ServiceRequest,
+    State,
+    Timer,
+    Urgency,
+)
 from jiayuan.service.permissions import request_project_ids, work_order_q
 
 
@@ -60,6 +71,9 @@ def request_detail(user, pk: int) -> ServiceRequest:
             "photos",
             "visits",
             "postponement_rows",
+            Prefetch(
+                "referrals", queryset=Referral.objects.select_related("sent_by").order_by("sent_at", "id")
+            ),
         )
         .select_related("rework_of", "repeat_of")
         .first()
@@ -184,3 +198,130 @@ def special_menu(user, project_id: int) -> list[tuple]:
         if price is not None:
             menu.append((item, price))
     return menu
+
+
+# --- R4.1 the month's repair summary on screen ---------------------------------------------------------
+
+
+@dataclass
+class SummaryRow:
+    label: str
+    total: int
+    completed: int
+    on_time: int
+    rework: int
+    avg_duration: timedelta | None
+    link: dict = field(default_factory=dict)
+
+    @property
+    def on_time_pct(self) -> Decimal | None:
+        if not self.completed:
+            return None
+        return (Decimal(self.on_time) * 100 / self.completed).quantize(Decimal("0.1"))
+
+    @property
+    def avg_hours(self) -> Decimal | None:
+        if self.avg_duration is None:
+            return None
+        return (Decimal(self.avg_duration.total_seconds()) / 3600).quantize(Decimal("0.1"))
+
+
+def _summary_metrics() -> dict:
+    done = Q(completed_at__isnull=False)
+    return {
+        "total": Count("id"),
+        "completed": Count("id", filter=done),
+        "on_time": Count("id", filter=done & Q(breached=False)),
+        "rework": Count("id", filter=Q(is_rework=True)),
+        "avg_duration": Avg(
+            ExpressionWrapper(F("completed_at") - F("received_at"), output_field=DurationField()), filter=done
+        ),
+    }
+
+
+def _row(label: str, values: dict, link: dict | None = None) -> SummaryRow:
+    return SummaryRow(
+        label=label,
+        total=values["total"],
+        completed=values["completed"],
+        on_time=values["on_time"],
+        rework=values["rework"],
+        avg_duration=values["avg_duration"],
+        link=link or {},
+    )
+
+
+def summary_projects(user):
+    """Projects whose whole month of repairs the user may summarise (VIEW_REQUESTS)."""
+    from jiayuan.org.models import Project
+
+    return Project.objects.filter(pk__in=request_project_ids(user)).order_by("code", "id")
+
+
+def repair_summary(user, project, start, end) -> dict:
+    """The month's repairs (received in ``[start, end)``) by scope and urgency, by building and by person:
+    counts, completed, completed on time (no timer breached), average time to complete, rework (R4.1). One
+    grouped query per table and one for the totals."""
+    base = readable(user).filter(
+        project_id=project.pk, type=RequestType.REPAIR, received_at__gte=start, received_at__lt=end
+    )
+    metrics = _summary_metrics()
+    scopes, urgencies = dict(RepairScope.choices), dict(Urgency.choices)
+    by_scope = [
+        _row(
+            f"{scopes.get(r['repair_scope'], '—')}·{urgencies.get(r['urgency'], r['urgency'])}",
+            r,
+            {"repair_scope": r["repair_scope"], "urgency": r["urgency"]},
+        )
+        for r in base.order_by()
+        .values("repair_scope", "urgency")
+        .annotate(**metrics)
+        .order_by("repair_scope", "urgency")
+    ]
+    by_building = [
+        _row(r["unit__building__name"] or "公共区域（未指定房屋）", r)
+        for r in base.order_by()
+        .values("unit__building_id", "unit__building__name", "unit__building__sort_order")
+        .annotate(**metrics)
+        .order_by(F("unit__building__sort_order").asc(nulls_last=True), "unit__building__name")
+    ]
+    by_person = [
+        _row(
+            (f"{r['assignee__first_name']} {r['assignee__last_name']}".strip() or r["assignee__username"])
+            if r["assignee_id"]
+            else "（未指派）",
+            r,
+            {"assignee": r["assignee_id"]} if r["assignee_id"] else {},
+        )
+        for r in base.order_by()
+        .values("assignee_id", "assignee__first_name", "assignee__last_name", "assignee__username")
+        .annotate(**metrics)
+        .order_by("-total", "assignee__username")
+    ]
+    totals = _row("合计", base.aggregate(**metrics))
+    return {"by_scope": by_scope, "by_building": by_building, "by_person": by_person, "totals": totals}
+
+
+# --- R3.8 the customer archive of one owner ----------------------------------------------------------------
+
+
+def customer_archive(user, party) -> QuerySet:
+    """Every request the party made or that concerns a unit they occupy or occupied (while they did), with
+    results, complaint reviews and return visits: consultations, complaints, repairs… (R3.8)."""
+    from jiayuan.estate.models import Occupancy
+
+    spans = Occupancy.objects.filter(party=party).values_list("unit_id", "started_on", "ended_on")
+    condition = Q(caller_id=party.pk)
+    for unit_id, started, ended in spans:
+        span = Q(unit_id=unit_id)
+        if started is not None:
+            span &= Q(received_at__date__gte=started)
+        if ended is not None:
+            span &= Q(received_at__date__lte=ended)
+        condition |= span
+    return (
+        _rows(readable(user).filter(condition, project_id=party.project_id))
+        .select_related("review")
+        .prefetch_related("visits", "referrals")
+        .order_by("-received_at", "-id")
+    )

@@ -4,6 +4,7 @@ phones masked (个人信息保护法)."""
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
@@ -50,7 +51,6 @@ def _when(value) -> str:
 class RequestTable(tables.Table):
     number = tables.Column(
         verbose_name=_("单号"),
-        linkify=("service:request", {"pk": tables.A("pk")}),
         attrs={"td": {"class": "fw-semibold text-nowrap"}},
     )
     type = tables.Column(verbose_name=_("类型"), attrs=NOWRAP)
@@ -76,6 +76,18 @@ class RequestTable(tables.Table):
         if record.urgency == Urgency.EMERGENCY:
             return format_html('{} <span class="badge text-bg-danger">{}</span>', text, _("急"))
         return text
+
+    def render_number(self, record, value):
+        # R3.10: a repeat report stands out in the queue (owners must not have to report twice).
+        url = reverse("service:request", args=[record.pk])
+        link = format_html('<a href="{}">{}</a>', url, value)
+        if record.repeat_of_id:
+            link += format_html(
+                ' <span class="badge text-bg-danger" title="{}" data-testid="repeat-badge">{}</span>',
+                _("同一房屋 30 天内重复反映，原单见详情"),
+                _("重复反映"),
+            )
+        return link
 
     def render_unit(self, record):
         return record.unit.address if record.unit_id else (record.location or "—")
@@ -121,3 +133,37 @@ class VisitQueueTable(RequestTable):
             reverse("service:visits"),
             _("回访"),
         )
+
+
+class ArchiveTable(RequestTable):
+    """R3.8: an owner's requests with their results: completion note, complaint judgement, return visit."""
+
+    result = tables.Column(verbose_name=_("处理结果"), empty_values=(), orderable=False)
+    visit = tables.Column(verbose_name=_("回访"), empty_values=(), orderable=False, attrs=NOWRAP)
+
+    class Meta(RequestTable.Meta):
+        exclude = ("contact_phone", "assignee")
+        sequence = ("number", "type", "unit", "content", "state", "result", "visit", "received_at")
+        empty_text = _("该住户暂无客户请求记录。")
+
+    def render_result(self, record):
+        parts = []
+        review = getattr(record, "review", None) if record.type == "complaint" else None
+        if review is not None and review.judged_at is not None:
+            parts.append(str(_("有效投诉") if review.valid else _("无效投诉")))
+        if record.completion_note:
+            parts.append(record.completion_note[:60])
+        elif review is not None and review.result:
+            parts.append(review.result[:60])
+        for ref in record.referrals.all():
+            if ref.state == "fed_back":
+                parts.append(f"{ref.party_name}：{ref.answer[:40]}")
+        return "；".join(parts) or "—"
+
+    def render_visit(self, record):
+        visits = list(record.visits.all())
+        if not visits:
+            return "—"
+        v = visits[-1]
+        text = v.get_outcome_display()
+        return f"{text} {v.satisfaction}分" if v.satisfaction else text

@@ -5,6 +5,7 @@ Views are tiny: selector → form → service → render/redirect."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -19,32 +20,40 @@ from django.views.decorators.http import require_POST
 
 from jiayuan.billing.permissions import can_manage_fees
 from jiayuan.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from jiayuan.core.indicators import Period
 from jiayuan.core.jobs import job_start
 from jiayuan.core.masking import mask_phone
 from jiayuan.core.scoping import scope_of
 from jiayuan.core.tables import paginate
-from jiayuan.core.worktime import format_duration
+from jiayuan.core.worktime import SHANGHAI, format_duration
+from jiayuan.estate.models import Party
 from jiayuan.estate.selectors import exact_address_unit, search_units
+from jiayuan.estate.selectors import readable as estate_readable
 from jiayuan.service import forms as f
 from jiayuan.service import permissions as perms
 from jiayuan.service import services
 from jiayuan.service.exporting import LEDGER
 from jiayuan.service.filters import RequestFilter
-from jiayuan.service.models import RequestType, State
+from jiayuan.service.models import OPEN_STATES, ComplaintLevel, Referral, RequestType, State
 from jiayuan.service.selectors import (
+    customer_archive,
     intake_lookup,
     intake_pick,
     my_jobs,
     recent_requests,
+    repair_summary,
     request_detail,
     request_timeline,
     requests_for,
     special_menu,
     state_counts,
+    summary_projects,
     visit_queue,
 )
 from jiayuan.service.services._common import ACTION_LABELS
-from jiayuan.service.tables import RequestTable, VisitQueueTable
+from jiayuan.service.services.closing import can_refer
+from jiayuan.service.services.requests import is_signature_image
+from jiayuan.service.tables import ArchiveTable, RequestTable, VisitQueueTable
 
 
 def _project(request, check, message):
@@ -163,6 +172,7 @@ def new(request):
                 preferred_time=d["preferred_time"],
                 contractor=d["contractor"],
                 fee_item=d["fee_item"] if d["type"] == RequestType.SPECIAL else None,
+                fault_category=d["fault_category"],
                 **who,
             )
 
@@ -239,6 +249,10 @@ class Action:
 
 def _desk(user, req):
     return perms.can_handle(user, req.project_id)
+
+
+def _has_referral(req, state) -> bool:
+    return any(r.state == state for r in req.referrals.all())
 
 
 def _field(user, req):
@@ -325,7 +339,7 @@ ACTIONS: dict[str, Action] = {
         f.ConfirmForm,
         gettext_lazy("客户确认"),
         gettext_lazy("确认完成"),
-        lambda r, u, d: services.request_confirm(r, actor=u, signature=d["signature"]),
+        lambda r, u, d: services.request_confirm(r, actor=u, signature=d["signature"] or d["signer_name"]),
         _field,
     ),
     "promise": Action(
@@ -396,6 +410,48 @@ ACTIONS: dict[str, Action] = {
         ),
         lambda u, r: r.type == RequestType.COMPLAINT and _desk(u, r),
     ),
+    "refer": Action(
+        f.ReferralForm,
+        gettext_lazy("转责任单位核实"),
+        gettext_lazy("转交核实"),
+        lambda r, u, d: services.referral_send(
+            r,
+            actor=u,
+            party=d["party"],
+            party_name=d["party_name"],
+            question=d["question"],
+            contact=d["contact"],
+            reply_due=d["reply_due"],
+        ),
+        lambda u, r: _desk(u, r) and can_refer(r),
+    ),
+    "referral_answer": Action(
+        f.ReferralAnswerForm,
+        gettext_lazy("登记责任单位答复"),
+        gettext_lazy("保存答复"),
+        lambda r, u, d: services.referral_answer(r, actor=u, referral_id=d["referral"], answer=d["answer"]),
+        lambda u, r: _desk(u, r) and _has_referral(r, Referral.State.SENT),
+    ),
+    "referral_feedback": Action(
+        f.ReferralFeedbackForm,
+        gettext_lazy("答复反馈业主"),
+        gettext_lazy("反馈业主"),
+        lambda r, u, d: services.referral_feedback(r, actor=u, referral_id=d["referral"], note=d["note"]),
+        lambda u, r: _desk(u, r) and _has_referral(r, Referral.State.ANSWERED),
+        confirm=gettext_lazy("责任单位的答复将发送到业主的消息中。"),
+    ),
+    "escalate": Action(
+        f.EscalateForm,
+        gettext_lazy("逐级上报"),
+        gettext_lazy("上报"),
+        lambda r, u, d: services.complaint_escalate(r, actor=u, note=d["note"]),
+        lambda u, r: (
+            r.type == RequestType.COMPLAINT
+            and r.complaint_level != ComplaintLevel.PROJECT
+            and r.state in OPEN_STATES | {State.COMPLETED}
+            and _desk(u, r)
+        ),
+    ),
     "visit": Action(
         f.VisitForm,
         gettext_lazy("回访"),
@@ -423,7 +479,15 @@ ACTIONS: dict[str, Action] = {
 }
 
 # The state-machine name of each page action (its allowed source states).
-_STATE_ACTION = {"add_material": "add_material", "add_photo": "add_photo", "reopen": None}
+_STATE_ACTION = {
+    "add_material": "add_material",
+    "add_photo": "add_photo",
+    "reopen": None,
+    "refer": None,
+    "referral_answer": None,
+    "referral_feedback": None,
+    "escalate": None,
+}
 
 
 # The main line first (the first button is the primary one), side actions after.
@@ -438,6 +502,10 @@ ORDER = [
     "charge",
     "judge",
     "feedback",
+    "refer",
+    "referral_answer",
+    "referral_feedback",
+    "escalate",
     "visit",
     "add_material",
     "add_photo",
@@ -515,6 +583,8 @@ def request_page(request, pk: int):
             "timers": _timer_rows(req, now),
             "actions": _available(request.user, req),
             "review": getattr(req, "review", None) if req.type == RequestType.COMPLAINT else None,
+            "referrals": list(req.referrals.all()),
+            "signature_image": is_signature_image(req.signature),
         },
     )
 
@@ -527,7 +597,11 @@ def action(request, pk: int, name: str):
         raise Http404(_("没有这个操作"))
     if not act.allowed(request.user, req):
         raise PermissionDenied(_("您不能执行此操作"))
-    kwargs = {"project_id": req.project_id} if issubclass(act.form, f.DispatchForm) else {}
+    kwargs = {}
+    if issubclass(act.form, f.DispatchForm):
+        kwargs = {"project_id": req.project_id}
+    elif issubclass(act.form, f.ReferralPickForm):
+        kwargs = {"req": req}
     posted = request.method == "POST"
     form = act.form(request.POST if posted else None, request.FILES if posted else None, **kwargs)
     if posted and form.is_valid():
@@ -591,6 +665,77 @@ def ledger_export(request):
     return redirect("job", job_id=job.pk)
 
 
+@login_required
+def summary(request):
+    """R4.1: the month's repairs summarised on screen by scope, building and person, for a month and one of
+    the user's projects (the same figures as the ledger's summary sheet, with completion and rework)."""
+    current = _project(request, perms.can_view_all, _("您没有查看客户请求的权限"))
+    projects = list(summary_projects(request.user))
+    project = current
+    wanted = request.GET.get("project", "")
+    if wanted:
+        project = next((p for p in projects if str(p.pk) == wanted), None)
+        if project is None:
+            raise Http404(_("项目不存在或无权查看"))
+    month = request.GET.get("month", "")[:7] or timezone.localdate().strftime("%Y-%m")
+    error = ""
+    try:
+        period = Period.parse(month)
+    except ValueError:
+        error = _("月份格式应为 2026-11")
+        month = timezone.localdate().strftime("%Y-%m")
+        period = Period.parse(month)
+    start = datetime.combine(period.start, time(0), tzinfo=SHANGHAI)
+    end = datetime.combine(period.end, time(0), tzinfo=SHANGHAI)
+    tables = repair_summary(request.user, project, start, end)
+    sections = [
+        ("by_scope", _("按报修范围与紧急程度"), _("范围")),
+        ("by_building", _("按楼栋"), _("楼栋")),
+        ("by_person", _("按维修人"), _("维修人")),
+    ]
+    return render(
+        request,
+        "service/summary.html",
+        {
+            "project": project,
+            "projects": projects,
+            "month": month,
+            "error": error,
+            "sections": [(key, title, head, tables[key]) for key, title, head in sections],
+            "totals": tables["totals"],
+            "queue_from": period.start.isoformat(),
+            "queue_to": (period.end - timedelta(days=1)).isoformat(),
+        },
+        status=422 if error else 200,
+    )
+
+
+@login_required
+def archive(request, pk: int):
+    """R3.8: one owner's customer archive — every consultation, complaint, repair… with its result, the
+    complaint judgement and the return visits."""
+    if not scope_of(request.user).is_staff_member:
+        raise PermissionDenied(_("业主请在业主门户查看"))
+    party = estate_readable(Party, request.user).select_related("project").filter(pk=pk).first()
+    if party is None or not perms.can_view_all(request.user, party.project_id):
+        raise Http404(_("住户不存在或无权查看"))
+    rows = customer_archive(request.user, party)
+    counts = {t: 0 for t in RequestType.values}
+    for value in rows.order_by().values_list("type", flat=True):
+        counts[value] += 1
+    page = paginate(request, ArchiveTable(rows))
+    return render(
+        request,
+        "service/archive.html",
+        {
+            "party": party,
+            "table": page,
+            "counts": [(label, counts[value]) for value, label in RequestType.choices if counts[value]],
+            "total": sum(counts.values()),
+        },
+    )
+
+
 def _qr_data_uri(text: str) -> str:
     import base64
     import io
@@ -621,6 +766,7 @@ def work_order(request, pk: int):
             "masked_phone": mask_phone(req.contact_phone),
             "materials": list(req.materials.all()),
             "visits": list(req.visits.all()),
+            "signature_image": is_signature_image(req.signature),
             "printed": timezone.now(),
         },
     ).content.decode()

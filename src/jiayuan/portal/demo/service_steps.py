@@ -22,6 +22,8 @@ from jiayuan.portal.demo.context import RESIDENTIAL_CODE, STATION_CODE, DemoCont
 from jiayuan.service.models import (
     NUMBER_PREFIX,
     ComplaintReview,
+    FaultCategory,
+    Referral,
     RepairScope,
     RequestType,
     ReturnVisit,
@@ -32,7 +34,7 @@ from jiayuan.service.models import (
     Urgency,
 )
 from jiayuan.service.services import kinds_for, sampled_for_visit
-from jiayuan.service.services.timers import STANDARD_OF
+from jiayuan.service.services.timers import standard_code
 from jiayuan.standards.selectors import effective_map
 
 DAYS = 120
@@ -59,6 +61,8 @@ CONTENT = {
         ("地下车库顶板渗水", "车库"),
         ("外墙瓷砖松动", "外墙"),
         ("马桶水箱一直流水", "卫生间"),
+        ("楼道窗户玻璃破裂", "楼道"),
+        ("车库一排照明灯全不亮，疑似线路故障", "车库"),
     ],
     RequestType.CONSULTATION: [
         ("物业费缴费时间和方式", ""),
@@ -76,7 +80,30 @@ CONTENT = {
     RequestType.PRAISE: [("感谢维修师傅及时上门，服务很好", ""), ("感谢保洁阿姨帮忙找回钥匙", "")],
     RequestType.SPECIAL: [("空调清洗", ""), ("家电清洗", ""), ("开荒保洁", ""), ("搬家搬运", "")],
 }
-CAUSES = ["service", "repair", "timeliness", "environment", "facility", "neighbour", "security"]
+CAUSES = [
+    "service",
+    "repair",
+    "timeliness",
+    "environment",
+    "facility",
+    "neighbour",
+    "security",
+    "house_quality",
+]
+# R3.10: house-quality and facility complaints are checked with the party responsible for them.
+PARTIES = [
+    (Referral.Party.DEVELOPER, "华府置业有限公司", "外墙及防水保修期内，请派员核实渗漏原因并答复整改时间。"),
+    (Referral.Party.CONTRACTOR, "中建某局三公司", "请核实该处施工质量问题，提出维修方案。"),
+    (Referral.Party.SUPPLIER, "某电梯有限公司", "请核实设备故障原因并答复处理时限。"),
+]
+
+
+# Public-area faults with their own repair deadline (R4.6).
+FAULTS = {
+    "楼道声控灯不亮": FaultCategory.LIGHTING_ORDINARY,
+    "楼道窗户玻璃破裂": FaultCategory.DOORS_WINDOWS,
+    "车库一排照明灯全不亮，疑似线路故障": FaultCategory.LIGHTING_OTHER,
+}
 
 
 def _pick(ctx, weighted):
@@ -133,6 +160,8 @@ def _project_requests(ctx, code, n, anchor, ct) -> None:
             repair_scope=(RepairScope.PUBLIC if public else RepairScope.IN_UNIT)
             if type_ == RequestType.REPAIR
             else "",
+            fault_category=FAULTS.get(content, "") if public else "",
+            complaint_level="team" if type_ == RequestType.COMPLAINT else "",
             channel=_pick(ctx, [("phone", 50), ("desk", 15), ("portal", 25), ("walk_in", 5), ("staff", 5)]),
             urgency=urgency,
             unit=None if public else unit,
@@ -173,6 +202,7 @@ def _project_requests(ctx, code, n, anchor, ct) -> None:
     TimelineEntry.objects.bulk_create(lines, batch_size=1000)
     ReturnVisit.objects.bulk_create(visits, batch_size=500)
     ComplaintReview.objects.bulk_create(reviews, batch_size=500)
+    Referral.objects.bulk_create(_referrals(ctx, reviews, clerk or manager, anchor), batch_size=500)
     ctx.counts["service requests"] += len(requests)
     ctx.counts["service timers"] += len(timers)
     ctx.counts["return visits"] += len(visits)
@@ -269,6 +299,41 @@ def _lifecycle(ctx, req, anchor, eng, cs, tech) -> dict:
     return plan
 
 
+def _referrals(ctx, reviews, clerk, anchor) -> list[Referral]:
+    """House-quality and facility complaints referred to the responsible party (R3.10): most answered and
+    fed back to the owner, the latest still waiting for the party."""
+    out = []
+    for review in reviews:
+        if review.cause not in ("house_quality", "facility"):
+            continue
+        party, name, question = ctx.rng.choice(PARTIES)
+        req = review.request
+        # A complaint closes only once the party's answer is fed back, so a finished one has it all.
+        done = req.completed_at is not None
+        span = (req.completed_at or anchor) - req.received_at
+        sent = req.received_at + span * 0.2
+        answered = req.received_at + span * 0.6
+        out.append(
+            Referral(
+                project_id=review.project_id,
+                request=review.request,
+                party=party,
+                party_name=name,
+                question=question,
+                reply_due=(sent + timedelta(days=7)).date(),
+                state=Referral.State.FED_BACK if done else Referral.State.SENT,
+                sent_by=clerk,
+                sent_at=sent,
+                answer="已派员核实，属保修范围，将于一周内完成维修。" if done else "",
+                answered_at=answered if done else None,
+                answer_recorded_by=clerk if done else None,
+                fed_back_at=req.received_at + span * 0.8 if done else None,
+                fed_back_by=clerk if done else None,
+            )
+        )
+    return out
+
+
 def _timers(req, plan, versions, anchor) -> list[Timer]:
     met = {
         TimerKind.DISPATCH: req.dispatched_at or req.completed_at,
@@ -280,10 +345,11 @@ def _timers(req, plan, versions, anchor) -> list[Timer]:
         TimerKind.COMPLAINT_FEEDBACK: plan.get("feedback_at"),
         TimerKind.SUGGESTION_FEEDBACK: req.completed_at,
         TimerKind.INCIDENT_NOTIFY: req.dispatched_at or plan.get("feedback_at") or req.completed_at,
+        TimerKind.FAULT_REPAIR: req.verified_at or req.completed_at,
     }
     out = []
     for kind in kinds_for(req):
-        version = versions.get(STANDARD_OF[kind])
+        version = versions.get(standard_code(req, kind))
         if version is None or not version.enabled:
             continue
         due = deadline(req.received_at, version.amount, version.unit)

@@ -4,8 +4,12 @@ commit."""
 
 from jiayuan.service.services.closing import (
     REWORK_DAYS,
+    complaint_escalate,
     complaint_feedback,
     complaint_judge,
+    referral_answer,
+    referral_feedback,
+    referral_send,
     request_rate,
     request_reopen,
     visit_record,
@@ -33,10 +37,14 @@ from jiayuan.service.services.timers import kinds_for, timers_sweep
 
 __all__ = [
     "REWORK_DAYS",
+    "complaint_escalate",
     "complaint_feedback",
     "complaint_judge",
     "kinds_for",
     "price_of",
+    "referral_answer",
+    "referral_feedback",
+    "referral_send",
     "request_accept",
     "request_add_material",
     "request_agree_delay",

@@ -36,6 +36,10 @@ ACTION_LABELS = {
     "agree_delay": "客户同意延后到场",
     "charge": "特约服务收费",
     "timer_breached": "超时",
+    "refer": "转责任单位核实",
+    "referral_answer": "登记责任单位答复",
+    "referral_feedback": "答复反馈业主",
+    "escalate": "投诉上报",
 }
 
 MAX_TEXT = 2000

@@ -1,4 +1,5 @@
-"""Closing the loop: ratings, rework, complaint judgement and feedback, return visits (R3.6, R3.7, R4.3)."""
+"""Closing the loop: ratings, rework, complaint judgement and feedback, return visits, complaint routing to
+the responsible party and level-by-level collection (R3.6, R3.7, R3.10, R4.3)."""
 
 from __future__ import annotations
 
@@ -10,15 +11,28 @@ from jiayuan.core.errors import Conflict, ValidationFailed
 from jiayuan.core.timeline import timeline_append
 from jiayuan.service import permissions as perms
 from jiayuan.service.models import (
+    OPEN_STATES,
+    ComplaintLevel,
     ComplaintReview,
+    Referral,
     RequestType,
     ReturnVisit,
     ServiceRequest,
     State,
 )
-from jiayuan.service.services._common import as_actor, guard, lock, move, now, require, tell, text
-from jiayuan.service.services.requests import request_create
-from jiayuan.service.services.timers import meet_timers
+from jiayuan.service.services._common import (
+    as_actor,
+    guard,
+    lock,
+    move,
+    now,
+    require,
+    tell,
+    tell_requester,
+    text,
+)
+from jiayuan.service.services.requests import referrals_fed_back, request_create
+from jiayuan.service.services.timers import meet_timers, supervisors
 
 # A repair reopened for the same problem within this many days of its completion is rework (返修, R4.3).
 REWORK_DAYS = 30
@@ -155,6 +169,8 @@ def complaint_feedback(
         review = _review(req)
         if review.resolved_at is not None:
             raise Conflict("该投诉已反馈处理结果", code="already_resolved")
+        if resolved:
+            referrals_fed_back(req)
         review.feedback_at = review.feedback_at or at
         review.feedback = feedback
         if result:
@@ -236,3 +252,177 @@ def visit_record(
             req, actor=actor, action="visit", note=note + (f"：{comments}" if comments else ""), at=at
         )
     return visit
+
+
+# --- R3.10 complaint routing ----------------------------------------------------------------------------
+
+# Causes a responsible party (developer, contractor, supplier) answers for; service complaints are not.
+REFERRABLE_CAUSES = frozenset({ComplaintReview.Cause.HOUSE_QUALITY, ComplaintReview.Cause.FACILITY})
+NEXT_LEVEL = {
+    "": ComplaintLevel.DEPARTMENT,
+    ComplaintLevel.TEAM: ComplaintLevel.DEPARTMENT,
+    ComplaintLevel.DEPARTMENT: ComplaintLevel.PROJECT,
+}
+
+
+def can_refer(req: ServiceRequest) -> bool:
+    """A house-quality or facility complaint (not judged as another cause) or a warranty repair, still open
+    or awaiting confirmation."""
+    if req.state not in OPEN_STATES | {State.COMPLETED}:
+        return False
+    if req.is_warranty:
+        return True
+    if req.type != RequestType.COMPLAINT:
+        return False
+    review = ComplaintReview.objects.filter(request=req).only("cause", "judged_at").first()
+    return review is None or review.judged_at is None or review.cause in REFERRABLE_CAUSES
+
+
+def referral_send(
+    req: ServiceRequest,
+    *,
+    actor,
+    party: str,
+    party_name: str,
+    question: str,
+    contact: str = "",
+    reply_due=None,
+) -> Referral:
+    """Refer a house-quality or facility complaint (or a warranty repair) to the party responsible for it,
+    with what they must check and by when they should answer (R3.10)."""
+    if party not in Referral.Party.values:
+        raise ValidationFailed("责任单位类别不正确", field="party")
+    party_name = text(party_name, "party_name", "责任单位", limit=80)
+    contact = text(contact, "contact", "联系人及电话", required=False, limit=80)
+    question = text(question, "question", "核实事项")
+    at = now()
+    if reply_due is not None and reply_due < at.date():
+        raise ValidationFailed("要求答复日期不能早于今天", field="reply_due")
+    with transaction.atomic():
+        req = lock(req)
+        require(perms.can_handle(actor, req.project_id), "您没有转责任单位核实的权限")
+        if not can_refer(req):
+            raise Conflict(
+                "只有房屋质量、设施设备类投诉或保修期内报修（未办结）可以转责任单位核实",
+                code="not_referrable",
+            )
+        referral = as_actor(
+            Referral(
+                project_id=req.project_id,
+                request=req,
+                party=party,
+                party_name=party_name,
+                contact=contact,
+                question=question,
+                reply_due=reply_due,
+                sent_by=actor,
+                sent_at=at,
+            ),
+            actor,
+        )
+        referral.save()
+        due = f"，要求 {reply_due:%Y-%m-%d} 前答复" if reply_due else ""
+        timeline_append(
+            req,
+            actor=actor,
+            action="refer",
+            note=f"转{Referral.Party(party).label}「{party_name}」核实{due}：{question}",
+            data={"referral": referral.pk},
+            at=at,
+        )
+    return referral
+
+
+def _referral(req: ServiceRequest, referral_id) -> Referral:
+    referral = Referral.objects.select_for_update().filter(request=req, pk=referral_id).first()
+    if referral is None:
+        raise ValidationFailed("请选择该请求的责任单位核实记录", field="referral")
+    return referral
+
+
+def referral_answer(req: ServiceRequest, *, actor, referral_id: int, answer: str) -> Referral:
+    """Record the responsible party's answer (R3.10)."""
+    answer = text(answer, "answer", "责任单位答复")
+    at = now()
+    with transaction.atomic():
+        req = lock(req)
+        require(perms.can_handle(actor, req.project_id), "您没有登记责任单位答复的权限")
+        referral = _referral(req, referral_id)
+        if referral.state != Referral.State.SENT:
+            raise Conflict(f"{referral.party_name} 的答复已登记", code="already_answered")
+        referral.state, referral.answer = Referral.State.ANSWERED, answer
+        referral.answered_at, referral.answer_recorded_by = at, actor
+        as_actor(referral, actor).save(update_fields=["state", "answer", "answered_at", "answer_recorded_by"])
+        timeline_append(
+            req,
+            actor=actor,
+            action="referral_answer",
+            note=f"{referral.party_name} 答复：{answer}",
+            data={"referral": referral.pk},
+            at=at,
+        )
+    return referral
+
+
+def referral_feedback(req: ServiceRequest, *, actor, referral_id: int, note: str = "") -> Referral:
+    """Feed the party's answer back to the owner: a message in their portal with the answer (R3.10)."""
+    note = text(note, "note", "说明", required=False, limit=300)
+    at = now()
+    with transaction.atomic():
+        req = lock(req)
+        require(perms.can_handle(actor, req.project_id), "您没有反馈业主的权限")
+        referral = _referral(req, referral_id)
+        if referral.state == Referral.State.SENT:
+            raise Conflict(f"{referral.party_name} 尚未答复，请先登记答复", code="not_answered")
+        if referral.state == Referral.State.FED_BACK:
+            raise Conflict("该答复已反馈业主", code="already_fed_back")
+        referral.state, referral.fed_back_at, referral.fed_back_by = Referral.State.FED_BACK, at, actor
+        as_actor(referral, actor).save(update_fields=["state", "fed_back_at", "fed_back_by"])
+        timeline_append(
+            req,
+            actor=actor,
+            action="referral_feedback",
+            note=f"已将 {referral.party_name} 的答复反馈业主" + (f"：{note}" if note else ""),
+            data={"referral": referral.pk},
+            at=at,
+        )
+        tell_requester(
+            req,
+            f"【核实结果】{req.number}",
+            f"您反映的问题经{referral.get_party_display()}「{referral.party_name}」核实，答复如下：{referral.answer}"
+            + (f"（{note}）" if note else ""),
+        )
+    return referral
+
+
+def complaint_escalate(req: ServiceRequest, *, actor, note: str) -> ServiceRequest:
+    """Collect a service complaint one level up: team → department → project office (R3.10). At the project
+    office its managers are told."""
+    note = text(note, "note", "上报说明", limit=300)
+    at = now()
+    with transaction.atomic():
+        req = lock(req)
+        require(perms.can_handle(actor, req.project_id), "您没有上报投诉的权限")
+        if req.type != RequestType.COMPLAINT:
+            raise Conflict("只有投诉可以逐级上报", code="not_complaint")
+        if req.state not in OPEN_STATES | {State.COMPLETED}:
+            raise Conflict("投诉已办结，不能再上报", code="bad_state")
+        target = NEXT_LEVEL.get(req.complaint_level)
+        if target is None:
+            raise Conflict("投诉已汇总至项目处，不能再上报", code="top_level")
+        from_level = ComplaintLevel(req.complaint_level).label if req.complaint_level else ""
+        req.complaint_level = target
+        as_actor(req, actor).save(update_fields=["complaint_level"])
+        label = ComplaintLevel(target).label
+        timeline_append(
+            req,
+            actor=actor,
+            action="escalate",
+            note=(f"{from_level} → " if from_level else "") + f"{label}：{note}",
+            data={"level": target},
+            at=at,
+        )
+        if target == ComplaintLevel.PROJECT:
+            for boss in supervisors([req.project_id]).get(req.project_id, []):
+                tell(boss, f"【投诉上报项目处】{req.number}", f"{req.content[:60]}。上报说明：{note}", req)
+    return req

@@ -3,11 +3,15 @@ verification of warranty repairs, confirmation, promises and postponements (R3.2
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
+import io
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
+from PIL import Image
 
 from jiayuan.core.errors import Conflict, ValidationFailed
 from jiayuan.core.numbering import next_number
@@ -21,6 +25,8 @@ from jiayuan.service.models import (
     NUMBER_PREFIX,
     OPEN_STATES,
     Channel,
+    ComplaintLevel,
+    FaultCategory,
     Material,
     Photo,
     Postponement,
@@ -163,6 +169,7 @@ def request_create(
     idempotency_key: str = "",
     rework_of: ServiceRequest | None = None,
     fee_item=None,
+    fault_category: str = "",
     at: datetime | None = None,
 ) -> ServiceRequest:
     """Receive a request (R3.2): number, first receiver (R3.3), timers from the project's standards (R3.4),
@@ -201,6 +208,12 @@ def request_create(
             raise ValidationFailed("户内维修须选择房屋", field="unit")
     else:
         repair_scope = ""
+    fault_category = fault_category or ""
+    if fault_category:
+        # R4.6: the category picks the public-area fault's repair deadline; elsewhere it means nothing.
+        _choice(fault_category, FaultCategory, "fault_category", "故障类别")
+        if repair_scope != RepairScope.PUBLIC:
+            raise ValidationFailed("故障类别只适用于公共区域报修", field="fault_category")
     quoted_price = None
     if type == RequestType.SPECIAL:
         # R8.1: a special-service order names a menu item, its price is stated before ordering, and the
@@ -216,6 +229,8 @@ def request_create(
         project=project,
         type=type,
         repair_scope=repair_scope,
+        fault_category=fault_category,
+        complaint_level=ComplaintLevel.TEAM if type == RequestType.COMPLAINT else "",
         channel=channel,
         urgency=urgency,
         unit=unit,
@@ -492,6 +507,7 @@ def request_complete(req: ServiceRequest, *, actor, note: str) -> ServiceRequest
         if req.type in (RequestType.REPAIR, RequestType.SPECIAL):
             require(perms.can_work(actor, req), "只有派单的维修人员或客服可以登记完成")
         else:
+            referrals_fed_back(req)
             require(
                 perms.can_handle(actor, req.project_id) or perms.can_work(actor, req),
                 "您没有处理该请求的权限",
@@ -546,6 +562,47 @@ def request_verify(req: ServiceRequest, *, actor, passed: bool, note: str = "") 
     return req
 
 
+SIGNATURE_PREFIX = "data:image/png;base64,"
+SIGNATURE_MAX = 200_000
+SIGNER_NAME_MAX = 60
+
+
+def clean_signature(value: str) -> str:
+    """The customer's signature (R3.5, R4.1): a PNG drawn on the phone as a data URL (at most ~200 KB that
+    decodes as a PNG image), or the customer's typed name when drawing is impossible."""
+    value = (value or "").strip()
+    if not value:
+        raise ValidationFailed("请让客户签名后再确认", field="signature")
+    if not value.startswith("data:"):
+        return text(value, "signature", "签名人姓名", limit=SIGNER_NAME_MAX)
+    if not value.startswith(SIGNATURE_PREFIX):
+        raise ValidationFailed("签名须为 PNG 图片", field="signature")
+    if len(value) > SIGNATURE_MAX:
+        raise ValidationFailed("签名图片过大（不超过 200 KB），请清除后重签", field="signature")
+    try:
+        raw = base64.b64decode(value[len(SIGNATURE_PREFIX) :], validate=True)
+        with Image.open(io.BytesIO(raw)) as image:
+            image.verify()
+            if image.format != "PNG":
+                raise ValueError
+    except (ValueError, binascii.Error, OSError, Image.DecompressionBombError):
+        raise ValidationFailed("签名图片无法识别，请清除后重签", field="signature") from None
+    return value
+
+
+def is_signature_image(value: str) -> bool:
+    return (value or "").startswith(SIGNATURE_PREFIX)
+
+
+def referrals_fed_back(req: ServiceRequest) -> None:
+    """R3.10: a request referred to a responsible party is not closed before their answer reached the owner."""
+    from jiayuan.service.models import Referral
+
+    pending = Referral.objects.filter(request=req).exclude(state=Referral.State.FED_BACK).first()
+    if pending is not None:
+        raise Conflict(f"已转{pending.party_name}核实，须先将其答复反馈业主，才能办结", code="referral_open")
+
+
 def request_confirm(req: ServiceRequest, *, actor, signature: str = "") -> ServiceRequest:
     """The customer confirms completion in the portal, or the technician records the customer's signature
     on the phone (R3.5, R4.1). The first receiver is told and the request closes."""
@@ -557,11 +614,9 @@ def request_confirm(req: ServiceRequest, *, actor, signature: str = "") -> Servi
             how = "客户在线确认"
         else:
             require(perms.can_work(actor, req), "只有客户本人或维修人员（带客户签名）可以确认")
-            if not signature:
-                raise ValidationFailed("请让客户签名后再确认", field="signature")
-            if len(signature) > 200_000:
-                raise ValidationFailed("签名图片过大", field="signature")
+            signature = clean_signature(signature)
             how = "维修人员记录客户签名"
+        referrals_fed_back(req)
         move(
             req,
             "confirm",

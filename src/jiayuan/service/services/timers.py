@@ -17,7 +17,15 @@ from jiayuan.core.outbox import notify
 from jiayuan.core.roles import Role
 from jiayuan.core.worktime import deadline
 from jiayuan.org.models import Membership, Project
-from jiayuan.service.models import RequestType, ServiceRequest, Timer, TimerKind, Urgency
+from jiayuan.service.models import (
+    FaultCategory,
+    RepairScope,
+    RequestType,
+    ServiceRequest,
+    Timer,
+    TimerKind,
+    Urgency,
+)
 from jiayuan.service.services._common import request_link
 from jiayuan.standards.models import StandardVersion
 from jiayuan.standards.selectors import effective_map, effective_version
@@ -33,6 +41,12 @@ STANDARD_OF = {
     TimerKind.APPOINTMENT: "service.special_late",
 }
 SPECIAL_EARLY = "service.special_early"
+# R4.6: a public-area fault's repair deadline depends on its category.
+FAULT_STANDARD = {
+    FaultCategory.DOORS_WINDOWS: "engineering.doors_windows_repair",
+    FaultCategory.LIGHTING_ORDINARY: "engineering.lighting_repair_ordinary",
+    FaultCategory.LIGHTING_OTHER: "engineering.lighting_repair_other",
+}
 
 # Which action keeps which promise.
 MET_BY: dict[str, frozenset[str]] = {
@@ -41,9 +55,15 @@ MET_BY: dict[str, frozenset[str]] = {
     "arrive": frozenset({TimerKind.FIRST_RESPONSE, TimerKind.EMERGENCY_ON_SITE, TimerKind.APPOINTMENT}),
     "contractor_done": frozenset({TimerKind.FIRST_RESPONSE}),
     "complete": frozenset(
-        {TimerKind.DISPATCH, TimerKind.FIRST_RESPONSE, TimerKind.SUGGESTION_FEEDBACK, TimerKind.PROMISE}
+        {
+            TimerKind.DISPATCH,
+            TimerKind.FIRST_RESPONSE,
+            TimerKind.SUGGESTION_FEEDBACK,
+            TimerKind.PROMISE,
+            TimerKind.FAULT_REPAIR,
+        }
     ),
-    "verify": frozenset({TimerKind.PROMISE}),
+    "verify": frozenset({TimerKind.PROMISE, TimerKind.FAULT_REPAIR}),
     "feedback": frozenset({TimerKind.COMPLAINT_FEEDBACK, TimerKind.FIRST_RESPONSE}),
 }
 
@@ -67,7 +87,16 @@ def kinds_for(req: ServiceRequest) -> list[str]:
         kinds.append(TimerKind.INCIDENT_NOTIFY)
     if req.type == RequestType.SPECIAL and req.preferred_time is not None:
         kinds.append(TimerKind.APPOINTMENT)
+    if req.type == RequestType.REPAIR and req.repair_scope == RepairScope.PUBLIC and req.fault_category:
+        kinds.append(TimerKind.FAULT_REPAIR)
     return kinds
+
+
+def standard_code(req: ServiceRequest, kind: str) -> str:
+    """The standard a timer of ``kind`` on ``req`` is measured against."""
+    if kind == TimerKind.FAULT_REPAIR:
+        return FAULT_STANDARD[req.fault_category]
+    return STANDARD_OF[kind]
 
 
 def start_timers(req: ServiceRequest, versions: dict | None = None) -> list[Timer]:
@@ -77,7 +106,7 @@ def start_timers(req: ServiceRequest, versions: dict | None = None) -> list[Time
         versions = effective_map(req.project_id, req.received_at)
     timers = []
     for kind in kinds_for(req):
-        version = versions.get(STANDARD_OF[kind])
+        version = versions.get(standard_code(req, kind))
         if version is None or not version.enabled or kind == TimerKind.PROMISE:
             continue
         # R8.1: an appointment timer runs from the agreed time (staff arrive at most this late; the early
