@@ -15,7 +15,9 @@ def _books(world, fees):
     services.billing_run_start(world.p1.pk, date(2026, 11, 1), actor=fees.finance)
     holder = services.Holder.of(world.unit)
     services.payment_take(holder, actor=world.clerk, channel="pos", amount="500", idempotency_key="a")
-    services.refund_create(holder, actor=world.manager, amount="10", channel="cash", reason="退")
+    services.refund_create(
+        holder, actor=world.clerk, approver=world.manager, amount="10", channel="cash", reason="退"
+    )
 
 
 def test_r7_3_beancount_export_passes_bean_check(world, fees):

@@ -155,18 +155,30 @@ def test_credit_note_beyond_what_is_owed_is_refused(world, billed):
 def test_r7_2_refund_of_prepaid_with_reason(world, billed):
     pay(world, billed, "1000.00", "k1")
     prepaid = ledger.prepaid_of(world.p1.pk, **billed.ids)
-    services.refund_create(billed, actor=world.manager, amount="100.00", channel="bank", reason="业主退房")
+    services.refund_create(
+        billed, actor=world.clerk, approver=world.manager, amount="100.00", channel="bank", reason="业主退房"
+    )
     assert ledger.prepaid_of(world.p1.pk, **billed.ids) == prepaid - D("100.00")
     with pytest.raises(ValidationFailed):
         services.refund_create(
-            billed, actor=world.manager, amount=str(prepaid), channel="bank", reason="超额"
+            billed,
+            actor=world.clerk,
+            approver=world.manager,
+            amount=str(prepaid),
+            channel="bank",
+            reason="超额",
         )
 
 
 def test_reversal_of_a_prepayment_already_used_is_refused(world, fees, billed):
     payment, _ = pay(world, billed, "1000.00", "k1")
     services.refund_create(
-        billed, actor=world.manager, amount=str(payment.prepaid), channel="cash", reason="退"
+        billed,
+        actor=world.clerk,
+        approver=world.manager,
+        amount=str(payment.prepaid),
+        channel="cash",
+        reason="退",
     )
     with pytest.raises(Conflict):
         services.payment_reverse(payment, actor=world.manager, reason="x")

@@ -80,7 +80,7 @@ class LedgerProperties(TestCase):
                 Decimal(0),
             )
             paid = sum((p.amount for p in Payment.objects.filter(unit=unit, status="booked")), Decimal(0))
-            refunded = sum((r.amount for r in Refund.objects.filter(unit=unit)), Decimal(0))
+            refunded = sum((r.amount for r in Refund.objects.filter(unit=unit, status="paid")), Decimal(0))
             books = ledger.receivable_of(self.project.pk, unit_id=unit.pk) - ledger.prepaid_of(
                 self.project.pk, unit_id=unit.pk
             )
@@ -104,12 +104,12 @@ class LedgerProperties(TestCase):
             lines = [
                 line
                 for line in BillLine.objects.filter(project=self.project).order_by("pk")
-                if line.outstanding
+                if line.amount - line.credited  # a paid line too: its paid part goes to prepaid
             ]
             if lines:
                 line = lines[args[0] % len(lines)]
                 note = services.credit_note_request(
-                    line, actor=self.finance, amount=min(args[1], line.outstanding), reason="减免"
+                    line, actor=self.finance, amount=min(args[1], line.amount - line.credited), reason="减免"
                 )
                 services.credit_note_approve(note, actor=self.manager)
             return
@@ -132,4 +132,11 @@ class LedgerProperties(TestCase):
                     line_ids=[line.pk],
                 )
         elif kind == "refund":
-            services.refund_create(holder, actor=self.manager, amount=args[1], channel="cash", reason="退款")
+            services.refund_create(
+                holder,
+                actor=self.finance,
+                approver=self.manager,
+                amount=args[1],
+                channel="cash",
+                reason="退款",
+            )

@@ -10,3 +10,6 @@ class BillingConfig(AppConfig):
         from jiayuan.billing.indicators import register_sources
 
         register_sources()
+        from jiayuan.billing import jobs
+
+        jobs.register()

@@ -6,7 +6,16 @@ import django_filters as df
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jiayuan.billing.models import Bill, Channel, Expense, ExpenseCategory, Payment
+from jiayuan.billing.models import (
+    Bill,
+    Channel,
+    Deposit,
+    Expense,
+    ExpenseCategory,
+    Meter,
+    Payment,
+    TrustItem,
+)
 
 Q_MAX = 60
 
@@ -90,3 +99,71 @@ class ExpenseFilter(_Base):
 
     def filter_year(self, qs, name, value):
         return qs.filter(spent_on__year=int(value))
+
+
+def _address_search(placeholder):
+    return df.CharFilter(
+        label=_("房号"),
+        max_length=Q_MAX,
+        method="filter_q",
+        widget=forms.TextInput(attrs={"placeholder": placeholder, "type": "search"}),
+    )
+
+
+class MeterFilter(_Base):
+    q = _address_search(_("房号，如 3-2-1201 或 3-2"))
+    kind = df.ChoiceFilter(label=_("表类型"), choices=Meter.Kind.choices, empty_label=_("全部表类型"))
+    active = df.ChoiceFilter(
+        label=_("状态"),
+        choices=[("1", _("在用")), ("0", _("停用"))],
+        empty_label=_("全部状态"),
+        method="filter_active",
+    )
+
+    class Meta:
+        model = Meter
+        fields = ["q", "kind", "active"]
+
+    def filter_q(self, qs, name, value):
+        return qs.filter(unit__address__startswith=value.strip())
+
+    def filter_active(self, qs, name, value):
+        return qs.filter(active=value == "1")
+
+
+class DepositFilter(_Base):
+    q = _address_search(_("房号"))
+    kind = df.ChoiceFilter(label=_("押金类型"), choices=Deposit.Kind.choices, empty_label=_("全部类型"))
+    status = df.ChoiceFilter(label=_("状态"), choices=Deposit.Status.choices, empty_label=_("全部状态"))
+
+    class Meta:
+        model = Deposit
+        fields = ["q", "kind", "status"]
+
+    def filter_q(self, qs, name, value):
+        return qs.filter(unit__address__startswith=value.strip())
+
+
+class TrustFilter(_Base):
+    q = df.CharFilter(
+        label=_("物品/交来人/房号"),
+        max_length=Q_MAX,
+        method="filter_q",
+        widget=forms.TextInput(attrs={"placeholder": _("物品、交来人或房号"), "type": "search"}),
+    )
+    kind = df.ChoiceFilter(label=_("类别"), choices=TrustItem.Kind.choices, empty_label=_("全部类别"))
+    status = df.ChoiceFilter(label=_("状态"), choices=TrustItem.Status.choices, empty_label=_("全部状态"))
+
+    class Meta:
+        model = TrustItem
+        fields = ["q", "kind", "status"]
+
+    def filter_q(self, qs, name, value):
+        from django.db.models import Q
+
+        value = value.strip()
+        return qs.filter(
+            Q(description__icontains=value)
+            | Q(from_name__icontains=value)
+            | Q(unit__address__startswith=value)
+        )

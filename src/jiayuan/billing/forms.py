@@ -71,6 +71,24 @@ class PaymentForm(StyledForm):
     key = forms.CharField(widget=forms.HiddenInput, max_length=80)
 
 
+class RefundForm(StyledForm):
+    """A refund request from the prepaid balance; paid once a second person approves it."""
+
+    amount = MoneyField(label=_("退款金额（元）"))
+    channel = forms.ChoiceField(
+        label=_("退款方式"),
+        choices=[(c.value, c.label) for c in Channel if c != Channel.ONLINE],
+        initial=Channel.BANK,
+    )
+    payee_name = forms.CharField(label=_("收款人"), max_length=60, required=False)
+    reason = forms.CharField(label=_("退款原因"), max_length=200, help_text=_("如：业主退房、多缴"))
+
+    def __init__(self, *args, limit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if limit is not None:
+            self.fields["amount"].help_text = _("最多可退 %(n)s 元") % {"n": limit}
+
+
 class ReasonForm(StyledForm):
     reason = forms.CharField(label=_("原因"), max_length=200)
 
@@ -94,6 +112,19 @@ class ExpenseForm(StyledForm):
 
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = ExpenseCategory.objects.filter(active=True)
+
+
+class CategoryForm(StyledForm):
+    code = forms.RegexField(
+        label=_("编码"), regex=r"^[A-Za-z0-9_-]{1,20}$", help_text=_("字母数字，如 TRAIN；保存后不能修改")
+    )
+    name = forms.CharField(label=_("名称"), max_length=40)
+    sort_order = forms.IntegerField(label=_("排序"), min_value=0, max_value=32767, initial=100)
+
+
+class CategoryRenameForm(StyledForm):
+    name = forms.CharField(label=_("名称"), max_length=40)
+    sort_order = forms.IntegerField(label=_("排序"), min_value=0, max_value=32767)
 
 
 class ArrearsFilterForm(forms.Form):

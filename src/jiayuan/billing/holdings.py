@@ -138,3 +138,17 @@ def trust_get(user, pk: int) -> TrustItem:
     if item is None:
         raise NotFound()
     return item
+
+
+def owner_deposits(user) -> QuerySet:
+    """The deposits of the units an owner currently occupies (portal), with their refunds/deductions."""
+    from jiayuan.estate.models import Occupancy
+
+    units = Occupancy._base_manager.filter(party__user=user, ended_on__isnull=True).values("unit_id")
+    return (
+        Deposit.objects.visible_to(user)
+        .filter(unit_id__in=units)
+        .select_related("unit")
+        .prefetch_related("moves")
+        .order_by("status", "-received_at", "-id")
+    )

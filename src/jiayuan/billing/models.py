@@ -284,6 +284,10 @@ class Bill(ProjectScoped):
         return self.total - self.credited - self.paid
 
     @property
+    def creditable(self) -> Decimal:
+        return self.total - self.credited
+
+    @property
     def holder_label(self) -> str:
         return str(self.unit.address if self.unit_id else self.space.code)
 
@@ -319,6 +323,11 @@ class BillLine(ProjectScoped):
     @property
     def outstanding(self) -> Decimal:
         return self.amount - self.credited - self.paid
+
+    @property
+    def creditable(self) -> Decimal:
+        """What a credit note may still take off: the unpaid part, then the paid part (to prepaid)."""
+        return self.amount - self.credited
 
     @classmethod
     def owner_q(cls, user):
@@ -475,9 +484,22 @@ class Receipt(ProjectScoped):
 
 
 class Refund(ProjectScoped):
-    """Money paid back from a holder's prepaid balance (退款), with a reason and an approver."""
+    """Money paid back from a holder's prepaid balance (退款): requested by the cashier with a reason,
+    paid only when someone else with APPROVE_ADJUSTMENTS approves it (the same four eyes as a credit
+    note); the approval is the one balanced entry (Dr 预收账款, Cr cash/bank)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审批")
+        PAID = "paid", _("已退款")
+        REJECTED = "rejected", _("已驳回")
 
     number = models.CharField(_("退款单号"), max_length=40)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PAID)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("申请时间"), null=True, blank=True)
+    payee_name = models.CharField(_("收款人"), max_length=60, blank=True)
     unit = models.ForeignKey("estate.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     space = models.ForeignKey(
         "estate.ParkingSpace", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -485,20 +507,31 @@ class Refund(ProjectScoped):
     channel = models.CharField(_("方式"), max_length=10, choices=Channel.choices)
     amount = models.DecimalField(_("金额"), **MONEY)
     reason = models.CharField(_("原因"), max_length=200)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(_("时间"))
-    entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # when it was paid (or rejected)
+    at = models.DateTimeField(_("时间"), null=True, blank=True)
+    reject_reason = models.CharField(_("驳回原因"), max_length=200, blank=True)
+    entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["-at", "-id"]
+        ordering = ["-id"]
         constraints = [
             _one_holder("refund_one_holder"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="refund_positive"),
             models.UniqueConstraint(fields=["project", "number"], name="uniq_refund_number"),
+            models.CheckConstraint(
+                condition=~Q(status="paid") | Q(entry__isnull=False, approved_by__isnull=False),
+                name="refund_paid_has_entry",
+            ),
         ]
         verbose_name = _("退款")
         verbose_name_plural = _("退款")
+
+    def __str__(self) -> str:
+        return self.number
 
     @classmethod
     def owner_q(cls, user):

@@ -29,6 +29,11 @@ def can_request_credit(user, project_id: int | None) -> bool:
     return can_manage_fees(user, project_id) or can_take_payments(user, project_id)
 
 
+def can_request_refund(user, project_id: int | None) -> bool:
+    """Asking to refund a prepaid balance: the cashier (or an approver); paying it needs a second person."""
+    return can_take_payments(user, project_id) or can_approve_adjustments(user, project_id)
+
+
 def can_view_ledger(user, project_id: int | None) -> bool:
     return project_id is not None and has_perm(user, Perm.VIEW_LEDGER, project_id)
 

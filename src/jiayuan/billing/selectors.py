@@ -26,10 +26,11 @@ from jiayuan.billing.models import (
     Payment,
     PriceVersion,
     Receipt,
+    Refund,
 )
 from jiayuan.billing.permissions import billing_project_ids, can_view_ledger
 from jiayuan.core.errors import Forbidden, NotFound
-from jiayuan.estate.models import Occupancy, Unit
+from jiayuan.estate.models import Occupancy, ParkingSpace, Unit, Vehicle
 
 _MONEY = DecimalField(max_digits=16, decimal_places=2)
 # Ageing buckets of arrears, by days past the due date (UI and API share them).
@@ -132,10 +133,11 @@ def receipt_detail(user, pk: int) -> Receipt:
 
 def receipt_lines(receipt: Receipt) -> list[dict]:
     """The itemised allocations printed on a receipt, and the prepaid part."""
-    rows = [
-        {"text": a.line.description, "bill": a.line.bill.number, "amount": a.amount}
-        for a in receipt.payment.allocations.select_related("line__bill").order_by("id")
-    ]
+    allocations = receipt.payment.allocations.select_related("line__bill").order_by("id")
+    if receipt.payment.status == Payment.Status.BOOKED:
+        # an allocation given back whole by a credit note on a paid line is now in the prepaid part
+        allocations = allocations.filter(reversed=False)
+    rows = [{"text": a.line.description, "bill": a.line.bill.number, "amount": a.amount} for a in allocations]
     if receipt.payment.prepaid:
         rows.append({"text": "预存款", "bill": "", "amount": receipt.payment.prepaid})
     return rows
@@ -146,28 +148,87 @@ def receipt_lines(receipt: Receipt) -> list[dict]:
 
 @dataclass
 class Account:
-    unit: Unit
+    unit: Unit | None
     open_bills: list[Bill] = field(default_factory=list)
     owed: Decimal = ZERO
     prepaid: Decimal = ZERO
     payments: list[Payment] = field(default_factory=list)
+    space: ParkingSpace | None = None
+    refunds: list[Refund] = field(default_factory=list)
+    pending_refunds: Decimal = ZERO
+
+    @property
+    def holder(self):
+        return self.unit if self.unit is not None else self.space
+
+    @property
+    def label(self) -> str:
+        return self.unit.address if self.unit is not None else self.space.code
+
+    @property
+    def refundable(self) -> Decimal:
+        return max(self.prepaid - self.pending_refunds, ZERO)
 
 
-def unit_account(user, unit: Unit) -> Account:
+def unit_account(user, unit) -> Account:
+    """What a unit or a parking space owes, its prepaid balance, recent payments and refunds."""
+    key = {"unit": unit} if isinstance(unit, Unit) else {"space": unit}
+    ids = {"unit_id": unit.pk} if isinstance(unit, Unit) else {"space_id": unit.pk}
     bills = list(
         bills_for(user)
-        .filter(unit=unit)
+        .filter(**key)
         .exclude(status=Bill.Status.PAID)
         .prefetch_related("lines__fee_item")
         .order_by("period", "issued_on", "id")
     )
+    refunds = list(refunds_for(user).filter(**key)[:10])
     return Account(
-        unit=unit,
+        unit=unit if isinstance(unit, Unit) else None,
+        space=None if isinstance(unit, Unit) else unit,
         open_bills=bills,
         owed=sum((b.outstanding for b in bills), ZERO),
-        prepaid=ledger.prepaid_of(unit.project_id, unit_id=unit.pk),
-        payments=list(payments_for(user).filter(unit=unit)[:10]),
+        prepaid=ledger.prepaid_of(unit.project_id, **ids),
+        payments=list(payments_for(user).filter(**key)[:10]),
+        refunds=refunds,
+        pending_refunds=sum((r.amount for r in refunds if r.status == Refund.Status.PENDING), ZERO),
     )
+
+
+def desk_holder(user, project, text: str):
+    """What the desk typed: a unit address (``3-2-1201``), a parking space number (``B1-023``) or a
+    plate (``沪A12345``, its vehicle's space), among what the user may read billing for."""
+    if project is None or project.pk not in billing_project_ids(user):
+        return None
+    text = text.strip()
+    unit = Unit.objects.visible_to(user).filter(project_id=project.pk, address=text).first()
+    if unit is not None:
+        return unit
+    spaces = (
+        ParkingSpace.objects.visible_to(user).filter(project_id=project.pk).select_related("unit", "holder")
+    )
+    space = spaces.filter(code__iexact=text).first()
+    if space is None:
+        plate = text.upper().replace(" ", "")
+        space = spaces.filter(
+            pk__in=Vehicle.objects.visible_to(user)
+            .filter(project_id=project.pk, plate=plate, space__isnull=False)
+            .values("space_id")
+        ).first()
+    return space
+
+
+def refunds_for(user, project=None) -> QuerySet:
+    return _in(readable(Refund, user), project).select_related(
+        "unit", "space", "requested_by", "approved_by", "project", "entry"
+    )
+
+
+def refund_detail(user, pk: int) -> Refund:
+    return _get(refunds_for(user), pk)
+
+
+def pending_refunds(user, project) -> QuerySet:
+    return refunds_for(user, project).filter(status=Refund.Status.PENDING).order_by("requested_at", "id")
 
 
 def desk_unit(user, project, address: str) -> Unit | None:

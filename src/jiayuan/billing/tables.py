@@ -134,3 +134,105 @@ class ArrearsTable(tables.Table):
     def render_last_reminder(self, record):
         day = self.last_reminders.get(record["unit_id"])
         return day.strftime("%Y-%m-%d") if day else "—"
+
+
+# --- meters, deposits and property in trust ----------------------------------------------------------------
+
+
+class MeterTable(tables.Table):
+    unit = tables.Column(
+        verbose_name=_("房号"), accessor="unit__address", attrs={"td": {"class": "fw-semibold"}}
+    )
+    kind = tables.Column(verbose_name=_("表类型"))
+    serial = tables.Column(verbose_name=_("表号"))
+    fee_item = tables.Column(verbose_name=_("收费项目"), accessor="fee_item__name")
+    last_value = tables.Column(verbose_name=_("上次读数"), attrs=NUM, empty_values=())
+    last_read_on = tables.DateColumn(verbose_name=_("上次抄表"), format="Y-m-d", attrs=NOWRAP)
+    active = tables.Column(verbose_name=_("状态"), attrs=NOWRAP)
+    usage = tables.TemplateColumn(
+        '{% load i18n %}<a class="btn btn-sm btn-outline-secondary" '
+        'href="{% url \'billing:meter_usage_detail\' record.pk %}">{% translate "读数与用量" %}</a>',
+        verbose_name="",
+        orderable=False,
+        attrs={"td": {"class": "text-end"}},
+    )
+
+    class Meta:
+        attrs = TABLE_ATTRS
+        empty_text = _("没有符合条件的仪表。先建立按用量计费的收费项目，再在右侧添加仪表")
+        order_by = ("unit",)
+
+    def render_last_value(self, record):
+        return record.last_value if record.last_value is not None else record.initial_reading
+
+    def render_active(self, record):
+        if record.active:
+            return format_html('<span class="badge text-bg-success">{}</span>', _("在用"))
+        return format_html('<span class="badge text-bg-secondary">{}</span>', _("停用"))
+
+
+class DepositTable(tables.Table):
+    number = tables.TemplateColumn(
+        '{% load i18n %}<span class="fw-semibold">{{ record.number }}</span>'
+        '<div class="small text-secondary">{% translate "收据号" %} {{ record.receipt_number }}</div>',
+        verbose_name=_("押金单号"),
+        attrs=NOWRAP,
+    )
+    unit = tables.Column(verbose_name=_("房号"), accessor="unit__address", attrs=NOWRAP)
+    kind = tables.Column(verbose_name=_("类型"), attrs=NOWRAP)
+    payer_name = tables.Column(verbose_name=_("缴款人"), attrs=NOWRAP)
+    received_at = tables.DateColumn(verbose_name=_("收取日期"), format="Y-m-d", attrs=NOWRAP)
+    amount = MoneyColumn(verbose_name=_("收取"))
+    held = MoneyColumn(verbose_name=_("持有余额"))
+    status = tables.Column(verbose_name=_("状态"), attrs=NOWRAP)
+    actions = tables.TemplateColumn(
+        template_name="billing/_deposit_actions.html",
+        verbose_name="",
+        orderable=False,
+        empty_values=(),
+        attrs={"td": {"class": "text-end"}},
+    )
+
+    class Meta:
+        attrs = TABLE_ATTRS
+        empty_text = _("没有符合条件的押金。装修押金、钥匙押金在右侧登记收取")
+        order_by = ("-status", "-received_at")  # held first
+
+    def render_status(self, record):
+        css = "text-bg-primary" if record.status == "held" else "text-bg-success"
+        return format_html('<span class="badge {}">{}</span>', css, record.get_status_display())
+
+
+class TrustTable(tables.Table):
+    number = tables.Column(verbose_name=_("登记号"), attrs={"td": {"class": "fw-semibold text-nowrap"}})
+    kind = tables.Column(verbose_name=_("类别"), attrs=NOWRAP)
+    description = tables.TemplateColumn(
+        "{% load billing_tags %}{{ record.description }}{% if record.quantity > 1 %} ×{{ record.quantity }}{% endif %}"
+        "{% if record.cash_amount %} {{ record.cash_amount|yuan }}{% endif %}"
+        '{% if record.location %}<div class="small text-secondary">{{ record.location }}</div>{% endif %}',
+        verbose_name=_("物品"),
+    )
+    unit = tables.Column(verbose_name=_("房号"), accessor="unit__address", default="—", attrs=NOWRAP)
+    from_name = tables.Column(verbose_name=_("交来人"), attrs=NOWRAP)
+    received_at = tables.TemplateColumn(
+        '{{ record.received_at|date:"Y-m-d H:i" }}<div class="text-secondary">{{ record.received_by }}</div>',
+        verbose_name=_("接收"),
+        attrs={"td": {"class": "small text-nowrap"}},
+    )
+    status = tables.Column(verbose_name=_("状态"), attrs=NOWRAP)
+    actions = tables.TemplateColumn(
+        template_name="billing/_trust_actions.html",
+        verbose_name="",
+        orderable=False,
+        empty_values=(),
+        attrs={"td": {"class": "text-end"}},
+    )
+
+    class Meta:
+        attrs = TABLE_ATTRS
+        empty_text = _("没有符合条件的代管物品。业主寄存的物品、证件、钥匙或现金在右侧登记")
+        order_by = ("status", "-received_at")  # kept first
+
+    def render_status(self, record):
+        css = "text-bg-primary" if record.status == "kept" else "text-bg-success"
+        return format_html('<span class="badge {}">{}</span>', css, record.get_status_display())

@@ -17,13 +17,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from jiayuan.billing import selectors, services
+from jiayuan.billing import ledger, selectors, services
 from jiayuan.billing.filters import BillFilter, PaymentFilter
-from jiayuan.billing.forms import CreditForm, FeeItemForm, PaymentForm, PriceForm, ReasonForm, RunForm
+from jiayuan.billing.forms import (
+    CreditForm,
+    FeeItemForm,
+    PaymentForm,
+    PriceForm,
+    ReasonForm,
+    RefundForm,
+    RunForm,
+)
 from jiayuan.billing.permissions import (
     can_approve_adjustments,
     can_manage_fees,
     can_request_credit,
+    can_request_refund,
     can_take_payments,
     can_view_billing,
     can_view_ledger,
@@ -223,46 +232,110 @@ def credit_decide(request, pk: int, decision: str):
 
 @login_required
 def desk(request):
-    """Find a unit, see what is owed, take payment, print the receipt."""
+    """Find a unit or a parking space (number or plate), see what is owed, take payment, print the
+    receipt; ask for a refund of the prepaid balance. Without a search: the refunds waiting for approval."""
     project = finance_project(request)
     address = (request.GET.get("unit") or request.POST.get("unit") or "").strip()[:40]
-    unit = selectors.desk_unit(request.user, project, address) if address else None
-    account = selectors.unit_account(request.user, unit) if unit else None
+    holder = selectors.desk_holder(request.user, project, address) if address else None
+    account = selectors.unit_account(request.user, holder) if holder else None
     form = PaymentForm(
         initial={"key": uuid.uuid4().hex, "amount": account.owed if account and account.owed else None}
     )
-    if request.method == "POST" and unit is not None:
-        if not can_take_payments(request.user, project.pk):
-            raise PermissionDenied
-        form = PaymentForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                payment, _created = services.payment_take(
-                    services.Holder.of(unit),
-                    actor=request.user,
-                    channel=data["channel"],
-                    amount=data["amount"],
-                    idempotency_key=data["key"],
-                    payer_name=data["payer_name"],
-                    reference=data["reference"],
-                )
-                return redirect("billing:receipt", pk=payment.receipt.pk)
-            except DomainError as exc:
-                _fail(form, exc)
+    refund_form = RefundForm(prefix="rf", limit=account.refundable if account else None)
+    if request.method == "POST" and holder is not None:
+        if request.POST.get("action") == "refund":
+            refund_form, done = _desk_refund(request, project, holder, account)
+            if done:
+                return done
+        else:
+            if not can_take_payments(request.user, project.pk):
+                raise PermissionDenied
+            form = PaymentForm(request.POST)
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    payment, _created = services.payment_take(
+                        services.Holder.of(holder),
+                        actor=request.user,
+                        channel=data["channel"],
+                        amount=data["amount"],
+                        idempotency_key=data["key"],
+                        payer_name=data["payer_name"],
+                        reference=data["reference"],
+                    )
+                    return redirect("billing:receipt", pk=payment.receipt.pk)
+                except DomainError as exc:
+                    _fail(form, exc)
     return render(
         request,
         "billing/desk.html",
         {
             "project": project,
             "address": address,
-            "unit": unit,
+            "unit": account.unit if account else None,
+            "space": account.space if account else None,
             "account": account,
             "form": form,
-            "not_found": bool(address) and unit is None,
+            "refund_form": refund_form,
+            "not_found": bool(address) and holder is None,
             "can_take": can_take_payments(request.user, project.pk),
+            "can_refund": can_request_refund(request.user, project.pk),
+            "pending_refunds": [] if account else selectors.pending_refunds(request.user, project)[:50],
         },
     )
+
+
+def _desk_refund(request, project, holder, account):
+    if not can_request_refund(request.user, project.pk):
+        raise PermissionDenied
+    form = RefundForm(request.POST, prefix="rf", limit=account.refundable)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            refund = services.refund_request(services.Holder.of(holder), actor=request.user, **data)
+            messages.success(request, _("退款申请 %(n)s 已提交，待审批后退款") % {"n": refund.number})
+            return form, redirect("billing:refund", pk=refund.pk)
+        except DomainError as exc:
+            _fail(form, exc)
+    return form, None
+
+
+@login_required
+def refund(request, pk: int):
+    """A refund's voucher (退款凭证): printable; the approver pays or rejects it here."""
+    obj = _staff_row(request, _fetch(selectors.refund_detail, request, pk))
+    can_decide = (
+        obj.status == obj.Status.PENDING
+        and can_approve_adjustments(request.user, obj.project_id)
+        and obj.requested_by_id != request.user.pk
+    )
+    return render(
+        request,
+        "billing/refund.html",
+        {
+            "refund": obj,
+            "can_decide": can_decide,
+            "own_request": obj.requested_by_id == request.user.pk,
+            "prepaid": ledger.prepaid_of(obj.project_id, unit_id=obj.unit_id, space_id=obj.space_id),
+            "reject_form": ReasonForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def refund_decide(request, pk: int, decision: str):
+    obj = _staff_row(request, _fetch(selectors.refund_detail, request, pk), can_approve_adjustments)
+    try:
+        if decision == "approve":
+            services.refund_approve(obj, actor=request.user)
+            messages.success(request, _("退款已批准并入账，请按退款方式付款给收款人"))
+        else:
+            services.refund_reject(obj, actor=request.user, reason=request.POST.get("reason", "")[:200])
+            messages.info(request, _("退款已驳回"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("billing:refund", pk=obj.pk)
 
 
 @login_required

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiayuan.billing import holdings
+from jiayuan.billing.filters import DepositFilter, MeterFilter, TrustFilter
 from jiayuan.billing.forms_meters import (
     BillReadingsForm,
     DepositForm,
@@ -24,7 +25,6 @@ from jiayuan.billing.forms_meters import (
     TrustForm,
     TrustReturnForm,
 )
-from jiayuan.billing.models import Deposit, TrustItem
 from jiayuan.billing.permissions import (
     can_approve_adjustments,
     can_keep_trust,
@@ -35,8 +35,10 @@ from jiayuan.billing.permissions import (
 )
 from jiayuan.billing.services import deposits as deposit_services
 from jiayuan.billing.services import meters as meter_services
+from jiayuan.billing.tables import DepositTable, MeterTable, TrustTable
 from jiayuan.core.errors import DomainError, NotFound
 from jiayuan.core.scoping import scope_of
+from jiayuan.core.tables import paginate
 
 
 def _project(request, check):
@@ -48,6 +50,10 @@ def _project(request, check):
 
 def _meter_reader(user, project_id):
     return can_read_meters(user, project_id) or can_view_billing(user, project_id)
+
+
+def _filtered(request) -> bool:
+    return any(v for k, v in request.GET.items() if k not in ("page", "per_page", "sort"))
 
 
 def _fail(form, exc: DomainError) -> None:
@@ -124,15 +130,17 @@ def meters(request):
                     _fail(bill_form, exc)
         else:
             raise PermissionDenied
-    q = (request.GET.get("q") or "").strip()[:40]
+    f = MeterFilter(request.GET, queryset=holdings.meters_for(request.user, project))
+    table = paginate(request, MeterTable(f.qs))
     return render(
         request,
         "billing/meters.html",
         {
             "project": project,
-            "meters": holdings.meters_for(request.user, project, q)[:500],
-            "readings": holdings.recent_readings(request.user, project),
-            "q": q,
+            "filter": f,
+            "table": table,
+            "filtered": _filtered(request),
+            "readings": holdings.recent_readings(request.user, project, 20),
             "can_manage": can_manage,
             "can_read": can_read,
             "meter_form": meter_form,
@@ -238,22 +246,21 @@ def deposits(request):
                     return redirect("billing:deposits")
                 except DomainError as exc:
                     _fail(form, exc)
-    status = request.GET.get("status", "")
-    q = (request.GET.get("q") or "").strip()[:40]
+    f = DepositFilter(request.GET, queryset=holdings.deposits_for(request.user, project))
+    table = paginate(request, DepositTable(f.qs))
+    table.can_move = can_take or can_approve_adjustments(request.user, project.pk)
+    table.move_form = DepositMoveForm(prefix="m")
     return render(
         request,
         "billing/deposits.html",
         {
             "project": project,
-            "deposits": holdings.deposits_for(request.user, project, status=status, q=q)[:500],
+            "filter": f,
+            "table": table,
+            "filtered": _filtered(request),
             "held": holdings.held_by_unit(request.user, project),
-            "statuses": Deposit.Status.choices,
-            "status": status,
-            "q": q,
             "form": form,
-            "move_form": DepositMoveForm(prefix="m"),
             "can_take": can_take,
-            "can_approve": can_approve_adjustments(request.user, project.pk),
         },
     )
 
@@ -332,19 +339,18 @@ def trust(request):
                     return redirect("billing:trust")
                 except DomainError as exc:
                     _fail(form, exc)
-    status = request.GET.get("status", "")
-    q = (request.GET.get("q") or "").strip()[:40]
+    f = TrustFilter(request.GET, queryset=holdings.trust_for(request.user, project))
+    table = paginate(request, TrustTable(f.qs))
+    table.can_keep, table.return_form = can_keep, TrustReturnForm(prefix="r")
     return render(
         request,
         "billing/trust.html",
         {
             "project": project,
-            "items": holdings.trust_for(request.user, project, status=status, q=q)[:500],
-            "statuses": TrustItem.Status.choices,
-            "status": status,
-            "q": q,
+            "filter": f,
+            "table": table,
+            "filtered": _filtered(request),
             "form": form,
-            "return_form": TrustReturnForm(prefix="r"),
             "can_keep": can_keep,
         },
     )

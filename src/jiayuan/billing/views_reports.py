@@ -94,6 +94,97 @@ def expense_reverse_view(request, pk: int):
     return redirect("billing:expenses")
 
 
+@login_required
+def expense_categories(request):
+    """Expense categories (支出类别): add one, rename, switch off; delete only one never used."""
+    from django.db.models import Count
+
+    from jiayuan.billing.forms import CategoryForm, CategoryRenameForm
+    from jiayuan.billing.models import Expense, ExpenseCategory
+    from jiayuan.billing.services.expenses import category_create
+
+    project = _project(request, _can_see_expenses)
+    can_edit = can_record_expenses(request.user, project.pk)
+    form = CategoryForm(prefix="new")
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        form = CategoryForm(request.POST, prefix="new")
+        if form.is_valid():
+            try:
+                category = category_create(actor=request.user, project_id=project.pk, **form.cleaned_data)
+                messages.success(request, _("已新增支出类别“%(name)s”") % {"name": category.name})
+                return redirect("billing:expense_categories")
+            except DomainError as exc:
+                field = exc.field if exc.field in form.fields else None
+                form.add_error(field, exc.message)
+    # How often each category is used in this project (the delete guard in the service looks at all projects).
+    used = dict(
+        Expense.objects.visible_to(request.user)
+        .filter(project_id=project.pk)
+        .values("category_id")
+        .annotate(n=Count("id"))
+        .values_list("category_id", "n")
+    )
+    rows = []
+    for category in ExpenseCategory.objects.order_by("-active", "sort_order", "code"):
+        rows.append(
+            {
+                "category": category,
+                "used": used.get(category.pk, 0),
+                "form": CategoryRenameForm(
+                    prefix=f"c{category.pk}",
+                    initial={"name": category.name, "sort_order": category.sort_order},
+                ),
+            }
+        )
+    return render(
+        request,
+        "billing/expense_categories.html",
+        {"project": project, "rows": rows, "form": form, "can_edit": can_edit},
+    )
+
+
+@login_required
+@require_POST
+def expense_category_change(request, pk: int):
+    """Rename, switch off/on or delete one category (the action comes with the form)."""
+    from jiayuan.billing.forms import CategoryRenameForm
+    from jiayuan.billing.models import ExpenseCategory
+    from jiayuan.billing.services import expenses as expense_services
+
+    project = _project(request, can_record_expenses)
+    category = ExpenseCategory.objects.filter(pk=pk).first()
+    if category is None:
+        raise Http404
+    action = request.POST.get("action")
+    try:
+        if action == "rename":
+            form = CategoryRenameForm(request.POST, prefix=f"c{pk}")
+            if not form.is_valid():
+                messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+                return redirect("billing:expense_categories")
+            expense_services.category_rename(
+                category, actor=request.user, project_id=project.pk, **form.cleaned_data
+            )
+            messages.success(request, _("已保存“%(name)s”") % {"name": category.name})
+        elif action in ("deactivate", "activate"):
+            expense_services.category_set_active(
+                category, actor=request.user, project_id=project.pk, active=action == "activate"
+            )
+            text = _("已停用“%(name)s”") if action == "deactivate" else _("已启用“%(name)s”")
+            messages.success(request, text % {"name": category.name})
+        elif action == "delete":
+            name = category.name
+            expense_services.category_delete(category, actor=request.user, project_id=project.pk)
+            messages.success(request, _("已删除“%(name)s”") % {"name": name})
+        else:
+            messages.error(request, _("未知操作"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("billing:expense_categories")
+
+
 # --- the yearly disclosure report -------------------------------------------------------------------------
 
 
@@ -124,22 +215,31 @@ def disclosure(request):
 
 @login_required
 def disclosure_export(request, fmt: str):
+    """The PDF for the notice board (one page, made now)."""
     project = _project(request, can_view_ledger)
     year = _year(request)
     report = reports.disclosure(project, year)
-    name = f"disclosure-{project.code}-{year}"
-    if fmt == "pdf":
-        response = HttpResponse(
-            reports.disclosure_pdf(report, generated_on=timezone.localdate()), content_type="application/pdf"
-        )
-        response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
-        return response
     response = HttpResponse(
-        reports.disclosure_xlsx(report),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        reports.disclosure_pdf(report, generated_on=timezone.localdate()), content_type="application/pdf"
     )
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    response["Content-Disposition"] = f'inline; filename="disclosure-{project.code}-{year}.pdf"'
     return response
+
+
+@login_required
+@require_POST
+def disclosure_xlsx(request):
+    """The workbook is made in the background: post → the job page → download."""
+    from jiayuan.billing.jobs import DISCLOSURE_XLSX
+    from jiayuan.core.jobs import job_start
+
+    project = _project(request, can_view_ledger)
+    year = _year(request)
+    try:
+        job = job_start(DISCLOSURE_XLSX, actor=request.user, project_id=project.pk, params={"year": year})
+    except DomainError as exc:
+        raise PermissionDenied(exc.message) from exc
+    return redirect("job", job_id=job.pk)
 
 
 # --- arrears: per unit, per building and the project total (R7.2) -----------------------------------------
@@ -189,6 +289,7 @@ def arrears(request):
             "by_building": selectors.arrears_by_building(request.user, project, as_of=as_of),
             "buckets": buckets,
             "pending_credits": selectors.pending_credit_notes(request.user, project)[:50],
+            "pending_refunds": selectors.pending_refunds(request.user, project)[:50],
             "can_remind": can_request_credit(request.user, project.pk),
         },
     )
@@ -197,10 +298,12 @@ def arrears(request):
 @login_required
 @require_POST
 def reminders_send(request):
-    """Send reminders to the units the arrears filters select and return their letters as one PDF."""
-    from jiayuan.billing import reminders
+    """Send reminders to the units the arrears filters select; their letters (one PDF) are made as a
+    background job: post → the job page → download."""
     from jiayuan.billing.forms import ArrearsFilterForm
+    from jiayuan.billing.jobs import REMINDER_LETTERS
     from jiayuan.billing.permissions import can_request_credit
+    from jiayuan.core.jobs import job_start
 
     project = _project(request, can_request_credit)
     as_of = timezone.localdate()
@@ -217,12 +320,17 @@ def reminders_send(request):
         min_amount=form.cleaned_data["min_amount"],
         bucket=form.cleaned_data["bucket"],
     )
-    letters = reminders.reminders_send(
-        project, selectors.fen_rows(rows[: reminders.MAX_UNITS]), actor=request.user, as_of=as_of
-    )
-    if not letters:
+    if not rows.exists():
         messages.info(request, _("没有需要催缴的房屋"))
         return redirect("billing:arrears")
-    response = HttpResponse(reminders.letters_pdf(project, letters), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="reminders-{project.code}-{as_of:%Y%m%d}.pdf"'
-    return response
+    data = form.cleaned_data
+    params = {
+        "building": data["building"],
+        "min_amount": str(data["min_amount"]) if data["min_amount"] is not None else "",
+        "bucket": data["bucket"] or "",
+    }
+    try:
+        job = job_start(REMINDER_LETTERS, actor=request.user, project_id=project.pk, params=params)
+    except DomainError as exc:
+        raise PermissionDenied(exc.message) from exc
+    return redirect("job", job_id=job.pk)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("pay/online/<int:unit_id>/", views_billing.pay_online, name="pay_online"),
     path("pay/receipts/", views_billing.receipts, name="receipts"),
     path("pay/receipts/<int:pk>/", views_billing.receipt, name="receipt"),
+    path("pay/deposits/", views_billing.deposits, name="deposits"),
     path("me/", views.me, name="me"),
     path("messages/", views.messages_page, name="messages"),
 ]

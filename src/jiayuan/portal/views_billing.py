@@ -83,6 +83,16 @@ def receipt(request, pk: int):
 
 
 @login_required
+def deposits(request):
+    """My deposits (装修押金、钥匙押金…, R13.2): what is held, refunded or deducted, and why."""
+    from jiayuan.billing.holdings import owner_deposits
+
+    rows = owner_deposits(request.user)[:50]
+    held = sum((d.held for d in rows), 0)
+    return render(request, "portal/billing/deposits.html", {"tab": "pay", "deposits": rows, "held": held})
+
+
+@login_required
 @require_POST
 def pay_online(request, unit_id: int):
     """Pay what a unit owes online: an order with the provider, then the provider's page."""

@@ -8,7 +8,10 @@ from jiayuan.billing.services.money import (
     credit_note_request,
     payment_reverse,
     payment_take,
+    refund_approve,
     refund_create,
+    refund_reject,
+    refund_request,
 )
 from jiayuan.billing.services.online import online_notify, online_order_create, sandbox_pay
 from jiayuan.billing.services.runs import billing_run_start, charge_create, prepaid_apply
@@ -28,6 +31,9 @@ __all__ = [
     "payment_take",
     "prepaid_apply",
     "price_version_add",
+    "refund_approve",
     "refund_create",
+    "refund_reject",
+    "refund_request",
     "sandbox_pay",
 ]

@@ -122,6 +122,75 @@ def expense_reverse(expense: Expense, *, actor, reason: str) -> Expense:
     return expense
 
 
+# --- categories: added, renamed, switched off; deleted only while nothing uses them ----------------------
+
+
+def _category_fields(code: str | None, name: str, sort_order) -> tuple[str | None, str, int]:
+    name = (name or "").strip()
+    if not name or len(name) > 40:
+        raise ValidationFailed("请填写类别名称（最多40个字）", field="name")
+    if code is not None:
+        code = (code or "").strip().upper()
+        if (
+            not code
+            or len(code) > 20
+            or not all(c.isalnum() or c in "_-" for c in code)
+            or not code.isascii()
+        ):
+            raise ValidationFailed("编码只能是字母、数字、下划线或连字符（最多20个）", field="code")
+    try:
+        order = int(sort_order or 0)
+    except (TypeError, ValueError):
+        raise ValidationFailed("排序须为数字", field="sort_order") from None
+    if not 0 <= order <= 32767:
+        raise ValidationFailed("排序须在 0–32767 之间", field="sort_order")
+    return code, name, order
+
+
+def category_create(*, actor, project_id: int, code: str, name: str, sort_order=0) -> ExpenseCategory:
+    """A new expense category (shared by every project; its account 6601.<code> opens on first use)."""
+    require(can_record_expenses, actor, project_id)
+    code, name, order = _category_fields(code, name, sort_order)
+    with transaction.atomic():
+        if ExpenseCategory.objects.filter(code=code).exists():
+            raise ValidationFailed("该编码已存在", field="code")
+        if ExpenseCategory.objects.filter(name=name).exists():
+            raise ValidationFailed("该名称已存在", field="name")
+        return ExpenseCategory.objects.create(code=code, name=name, sort_order=order)
+
+
+def category_rename(category: ExpenseCategory, *, actor, project_id: int, name: str, sort_order=0):
+    """Rename (the code, and so the ledger account, stays; past expenses show the new name)."""
+    require(can_record_expenses, actor, project_id)
+    _code, name, order = _category_fields(None, name, sort_order)
+    with transaction.atomic():
+        if ExpenseCategory.objects.filter(name=name).exclude(pk=category.pk).exists():
+            raise ValidationFailed("该名称已存在", field="name")
+        category.name, category.sort_order = name, order
+        category.save(update_fields=["name", "sort_order"])
+        # the accounts keep the code; their names follow the category's
+        Account.objects.filter(code=expense_account_code(category)).update(name=f"物业服务成本-{name}")
+    return category
+
+
+def category_set_active(category: ExpenseCategory, *, actor, project_id: int, active: bool):
+    """Switch a category off (no new expenses; old ones and reports keep it) or back on."""
+    require(can_record_expenses, actor, project_id)
+    category.active = bool(active)
+    category.save(update_fields=["active"])
+    return category
+
+
+def category_delete(category: ExpenseCategory, *, actor, project_id: int) -> None:
+    """Delete a category nobody has used; one in use can only be switched off."""
+    require(can_record_expenses, actor, project_id)
+    with transaction.atomic():
+        category = ExpenseCategory.objects.select_for_update().get(pk=category.pk)
+        if Expense.objects.filter(category=category).exists():
+            raise Conflict("该类别已有支出记录，不能删除，只能停用")
+        category.delete()
+
+
 # The usual categories (the migration seeds the same list; tests that flush tables call this again).
 CATEGORIES = [
     ("STAFF", "人员费用"),

@@ -14,6 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from jiayuan.billing import ledger
@@ -231,8 +232,9 @@ def credit_note_request(line: BillLine, *, actor, amount, reason: str) -> Credit
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed("请填写冲减原因", field="reason")
-    if amount > line.outstanding:
-        raise ValidationFailed(f"冲减金额不能超过未缴金额 {line.outstanding}", field="amount")
+    creditable = line.amount - line.credited
+    if amount > creditable:
+        raise ValidationFailed(f"冲减金额不能超过该明细可冲减金额 {creditable}", field="amount")
     with transaction.atomic():
         note = CreditNote.objects.create(
             project_id=line.project_id,
@@ -247,7 +249,14 @@ def credit_note_request(line: BillLine, *, actor, amount, reason: str) -> Credit
 
 
 def credit_note_approve(note: CreditNote, *, actor) -> CreditNote:
-    """Approve (by someone other than the requester): Dr fee income, Cr receivable, line credited."""
+    """Approve (by someone other than the requester): the line is credited, in one balanced entry.
+
+    The accountant's answer for a line already (partly) paid: the unpaid part is credited against the
+    receivable (Dr fee income, Cr 应收账款); what exceeds it was money received for a charge that is now
+    cancelled, so it goes to the holder's prepaid balance (Dr fee income, Cr 预收账款), from where it
+    pays the next bill or is refunded (``refund_request``). The latest allocations of the line give that
+    money back, and a payment's own ``prepaid`` grows by the same amount, so reversing the payment later
+    still balances."""
     require(can_approve_adjustments, actor, note.project_id)
     if note.requested_by_id == actor.pk:
         raise ValidationFailed("冲减须由申请人以外的人审批")
@@ -263,9 +272,17 @@ def credit_note_approve(note: CreditNote, *, actor) -> CreditNote:
             .select_related("bill", "fee_item")
             .get(pk=line.pk)
         )
-        if note.amount > line.outstanding:
-            raise Conflict(f"明细未缴金额已变为 {line.outstanding}，冲减金额超出，请驳回后重新申请")
+        creditable = line.amount - line.credited
+        if note.amount > creditable:
+            raise Conflict(f"明细可冲减金额已变为 {creditable}，冲减金额超出，请驳回后重新申请")
+        against_receivable = min(note.amount, line.outstanding)
+        to_prepaid = note.amount - against_receivable
         chart = ledger.Chart(note.project_id)
+        entry_lines = [Dr(chart.income(line.fee_item), note.amount, **holder.ids)]
+        if against_receivable:
+            entry_lines.append(Cr(ledger.RECEIVABLE, against_receivable, **holder.ids))
+        if to_prepaid:
+            entry_lines.append(Cr(ledger.PREPAID, to_prepaid, **holder.ids))
         entry = ledger.post(
             note.project_id,
             number=note.number,
@@ -273,19 +290,20 @@ def credit_note_approve(note: CreditNote, *, actor) -> CreditNote:
             memo=f"冲减 {line.bill.number} {line.fee_item.name}：{note.reason}"[:120],
             source="credit",
             source_id=note.pk,
-            lines=[
-                Dr(chart.income(line.fee_item), note.amount, **holder.ids),
-                Cr(ledger.RECEIVABLE, note.amount, **holder.ids),
-            ],
+            lines=entry_lines,
             actor=actor,
             chart=chart,
         )
+        if to_prepaid:
+            _give_back_allocations(line, to_prepaid)
         line.credited += note.amount
-        line.save(update_fields=["credited"])
+        line.paid -= to_prepaid
+        line.save(update_fields=["credited", "paid"])
         bill = Bill.objects.select_for_update().get(pk=line.bill_id)
         bill.credited += note.amount
+        bill.paid -= to_prepaid
         bill.status = bill_status(bill.total, bill.credited, bill.paid)
-        bill.save(update_fields=["credited", "status"])
+        bill.save(update_fields=["credited", "paid", "status"])
         note.status, note.approved_by, note.decided_at, note.entry = (
             CreditNote.Status.APPROVED,
             actor,
@@ -295,6 +313,31 @@ def credit_note_approve(note: CreditNote, *, actor) -> CreditNote:
         note.save(update_fields=["status", "approved_by", "decided_at", "entry"])
         timeline_append(note, actor=actor, action="approve", from_state="pending", to_state="approved")
     return note
+
+
+def _give_back_allocations(line: BillLine, amount: Decimal) -> None:
+    """Take ``amount`` off the line's latest live allocations (their money becomes prepaid): a payment's
+    allocation shrinks and its ``prepaid`` grows by the same amount; one from the prepaid balance shrinks."""
+    left = amount
+    allocations = (
+        Allocation.objects.select_for_update().filter(line=line, reversed=False).order_by("-at", "-id")
+    )
+    for allocation in allocations:
+        if left <= 0:
+            break
+        take = min(left, allocation.amount)
+        left -= take
+        if allocation.payment_id:
+            Payment.objects.filter(pk=allocation.payment_id).update(prepaid=F("prepaid") + take)
+        if take == allocation.amount:
+            # an allocation cannot be zero: it is taken back whole (like a reversal)
+            allocation.reversed = True
+            allocation.save(update_fields=["reversed"])
+        else:
+            allocation.amount -= take
+            allocation.save(update_fields=["amount"])
+    if left > 0:  # the line's paid and its allocations disagree: refuse rather than book half
+        raise Conflict("该明细的核销记录与已缴金额不一致，请联系管理员")
 
 
 def credit_note_reject(note: CreditNote, *, actor, reason: str = "") -> CreditNote:
@@ -311,46 +354,106 @@ def credit_note_reject(note: CreditNote, *, actor, reason: str = "") -> CreditNo
     return note
 
 
-def refund_create(holder: Holder, *, actor, amount, channel: str, reason: str) -> Refund:
-    """Pay back part or all of a prepaid balance (退款): Dr 预收账款, Cr cash/bank."""
-    require(can_approve_adjustments, actor, holder.project_id)
+def refund_pending_total(holder: Holder) -> Decimal:
+    """What pending refund requests of the holder would take from its prepaid balance."""
+    agg = Refund.objects.filter(
+        holder.q(), project_id=holder.project_id, status=Refund.Status.PENDING
+    ).aggregate(total=Sum("amount"))
+    return Decimal(str(agg["total"] or 0)).quantize(Decimal("0.01"))
+
+
+def refund_request(
+    holder: Holder, *, actor, amount, channel: str, reason: str, payee_name: str = ""
+) -> Refund:
+    """Ask to pay back part or all of a prepaid balance (退款申请). Bounded by the balance less what other
+    pending requests already ask for; nothing moves until someone else approves (``refund_approve``)."""
+    from jiayuan.billing.permissions import can_request_refund
+
+    require(can_request_refund, actor, holder.project_id)
     amount = parse_amount(amount)
-    if channel not in Channel.values:
-        raise ValidationFailed("退款方式不正确", field="channel")
+    if channel not in Channel.values or channel == Channel.ONLINE:
+        raise ValidationFailed("退款方式不正确（现金、银行转账或POS）", field="channel")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed("请填写退款原因", field="reason")
     with transaction.atomic():
         holder.lock()
+        available = ledger.prepaid_of(holder.project_id, **holder.ids) - refund_pending_total(holder)
+        if amount > available:
+            raise ValidationFailed(f"退款金额不能超过可退预存款 {max(available, Decimal(0))}", field="amount")
+        refund = Refund.objects.create(
+            project_id=holder.project_id,
+            number=next_number(holder.project_id, "TK"),
+            status=Refund.Status.PENDING,
+            channel=channel,
+            amount=amount,
+            reason=reason[:200],
+            payee_name=(payee_name or "").strip()[:60],
+            requested_by=actor,
+            requested_at=timezone.now(),
+            **holder.ids,
+        )
+        timeline_append(refund, actor=actor, action="request", to_state=refund.status, note=reason)
+    return refund
+
+
+def refund_approve(refund: Refund, *, actor) -> Refund:
+    """Approve and pay a refund (by someone other than the requester): Dr 预收账款, Cr cash/bank."""
+    require(can_approve_adjustments, actor, refund.project_id)
+    if refund.requested_by_id == actor.pk:
+        raise ValidationFailed("退款须由申请人以外的人审批")
+    holder = Holder.of(refund)
+    with transaction.atomic():
+        holder.lock()
+        refund = Refund.objects.select_for_update().get(pk=refund.pk)
+        if refund.status != Refund.Status.PENDING:
+            raise Conflict("该退款单已处理")
         balance = ledger.prepaid_of(holder.project_id, **holder.ids)
-        if amount > balance:
-            raise ValidationFailed(f"退款金额不能超过预存款余额 {balance}", field="amount")
+        if refund.amount > balance:
+            raise Conflict(f"预存款余额已变为 {balance}，不足退款，请驳回后重新申请")
         chart = ledger.Chart(holder.project_id)
-        number = next_number(holder.project_id, "TK")
         entry = ledger.post(
             holder.project_id,
-            number=number,
+            number=refund.number,
             on=timezone.localdate(),
-            memo=f"退款 {number}：{reason}"[:120],
+            memo=f"退款 {refund.number}：{refund.reason}"[:120],
             source="refund",
-            source_id=None,
+            source_id=refund.pk,
             lines=[
-                Dr(ledger.PREPAID, amount, **holder.ids),
-                Cr(chart.channel(channel), amount, **holder.ids),
+                Dr(ledger.PREPAID, refund.amount, **holder.ids),
+                Cr(chart.channel(refund.channel), refund.amount, **holder.ids),
             ],
             actor=actor,
             chart=chart,
         )
-        refund = Refund.objects.create(
-            project_id=holder.project_id,
-            number=number,
-            channel=channel,
-            amount=amount,
-            reason=reason[:200],
-            approved_by=actor,
-            at=timezone.now(),
-            entry=entry,
-            **holder.ids,
+        refund.status, refund.approved_by, refund.at, refund.entry = (
+            Refund.Status.PAID,
+            actor,
+            timezone.now(),
+            entry,
         )
-        timeline_append(refund, actor=actor, action="refund", note=reason)
+        refund.save(update_fields=["status", "approved_by", "at", "entry"])
+        timeline_append(refund, actor=actor, action="approve", from_state="pending", to_state="paid")
     return refund
+
+
+def refund_reject(refund: Refund, *, actor, reason: str = "") -> Refund:
+    require(can_approve_adjustments, actor, refund.project_id)
+    with transaction.atomic():
+        refund = Refund.objects.select_for_update().get(pk=refund.pk)
+        if refund.status != Refund.Status.PENDING:
+            raise Conflict("该退款单已处理")
+        refund.status, refund.approved_by, refund.at = Refund.Status.REJECTED, actor, timezone.now()
+        refund.reject_reason = (reason or "").strip()[:200]
+        refund.save(update_fields=["status", "approved_by", "at", "reject_reason"])
+        timeline_append(
+            refund, actor=actor, action="reject", from_state="pending", to_state="rejected", note=reason
+        )
+    return refund
+
+
+def refund_create(holder: Holder, *, actor, amount, channel: str, reason: str, approver) -> Refund:
+    """Request and approve in one go (imports, demo data and tests): ``actor`` asks, ``approver`` pays."""
+    with transaction.atomic():
+        refund = refund_request(holder, actor=actor, amount=amount, channel=channel, reason=reason)
+        return refund_approve(refund, actor=approver)

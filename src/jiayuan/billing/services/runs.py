@@ -1,9 +1,15 @@
 """Billing runs (R7.2): one bill per unit and per held parking space for a month, in bulk SQL.
 
 Idempotent by construction: a unique constraint on (project, period, unit|space) for periodic bills, and
-each chunk selects only the holders without a bill yet, under a lock on the run row. A chunk commits its
-bills, lines and journal entries together, so a run killed midway leaves whole bills behind and the next
-start completes it. Queries per chunk are constant (no query per unit).
+each chunk, under a lock on the run row, bills only holders without a bill yet (a chunk that meets one
+already billed — a resumed or concurrent run — is rolled back to a savepoint and redone without it). A
+chunk commits its bills, lines and journal entries together, so a run killed midway leaves whole bills
+behind and the next start completes it. Queries per chunk are constant (no query per unit).
+
+Lines are priced in Python (``pricing`` is the source of truth), once per distinct (item, quantity, first
+charged day); bills, lines, entries and journal lines are then written as plain rows with ids reserved up
+front — ``COPY`` on PostgreSQL, ``executemany`` on SQLite — without a model instance per row
+(``bench/billing.py``: 1.05× raw ``INSERT … SELECT`` of the same rows at 1,000,000 units).
 """
 
 from __future__ import annotations
@@ -12,8 +18,8 @@ from collections import defaultdict
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db import IntegrityError, connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from jiayuan.billing import ledger
@@ -28,8 +34,28 @@ from jiayuan.core.timeline import timeline_append
 from jiayuan.core.worktime import SHANGHAI
 from jiayuan.estate.models import Occupancy, ParkingSpace, Unit
 
-CHUNK = 2000
+CHUNK = 5000
 ZERO = Decimal("0.00")
+ONE = Decimal(1)
+PERIODIC = Bill.Kind.PERIODIC.value
+BILL_FIELDS = (
+    "id",
+    "project",
+    "number",
+    "kind",
+    "period",
+    "run",
+    "unit",
+    "space",
+    "payer_name",
+    "issued_on",
+    "due_on",
+    "total",
+    "credited",
+    "paid",
+    "status",
+)
+_UNPAID = (ZERO, ZERO, Bill.Status.UNPAID.value)
 LINE_FIELDS = (
     "project",
     "bill",
@@ -63,23 +89,62 @@ def _payer_name():
     )
 
 
-def _unit_lines(unit: dict, items: list[FeeItem], prices, period: date) -> list[dict]:
-    lines = []
-    delivered = unit["delivered_on"]
-    charge_from = delivered if delivered and delivered > period else None
-    for item in items:
-        if item.unit_uses and unit["use"] not in item.unit_uses:
-            continue
-        if item.kind == FeeItem.Kind.AREA:
-            qty = unit["inner_area"] if item.area_basis == FeeItem.AreaBasis.INNER else unit["building_area"]
-            if qty is None:
+class _Pricer:
+    """The lines of one run, priced by ``pricing.monthly_line`` (the source of truth) once per distinct
+    (item, quantity, first charged day): a month's units share a handful of areas and delivery dates,
+    so a run of a million units prices a few hundred distinct lines and looks the rest up."""
+
+    def __init__(self, period: date, prices):
+        self.period, self.prices = period, prices
+        self._lines: dict[tuple, tuple[Decimal, int, Decimal]] = {}
+        self._texts: dict[tuple, str] = {}
+        self._specs: dict[tuple, list[tuple]] = {}
+
+    def line(self, item: FeeItem, qty: Decimal, charge_from: date | None = None) -> tuple | None:
+        """``(fee item id, quantity, price, days, amount, description)``, or None when nothing is due."""
+        item_id = item.pk
+        key = (item_id, qty, charge_from)
+        priced = self._lines.get(key)
+        if priced is None:
+            priced = self._lines[key] = monthly_line(
+                qty, self.period, self.prices.get(item_id, []), charge_from=charge_from
+            )
+        amount, days, price = priced
+        if amount <= 0:
+            return None
+        text = self._texts.get((item_id, days))
+        if text is None:
+            text = self._texts[(item_id, days)] = _line_text(item, self.period, days)
+        return (item_id, qty, price, days, amount, text)
+
+    def unit_lines(self, unit: tuple, items: list[FeeItem]) -> list[tuple]:
+        _, _, use, building_area, inner_area, delivered, _ = unit
+        charge_from = delivered if delivered and delivered > self.period else None
+        specs = self._specs.get(tuple(items))
+        if specs is None:
+            specs = self._specs[tuple(items)] = [
+                (
+                    item,
+                    item.unit_uses,
+                    item.kind == FeeItem.Kind.AREA,
+                    item.area_basis == FeeItem.AreaBasis.INNER,
+                )
+                for item in items
+            ]
+        lines = []
+        for item, uses, by_area, inner in specs:
+            if uses and use not in uses:
                 continue
-        else:
-            qty = Decimal(1)
-        amount, days, price = monthly_line(qty, period, prices.get(item.pk, []), charge_from=charge_from)
-        if amount > 0:
-            lines.append({"item": item, "qty": qty, "price": price, "days": days, "amount": amount})
-    return lines
+            if by_area:
+                qty = inner_area if inner else building_area
+                if qty is None:
+                    continue
+            else:
+                qty = ONE
+            line = self.line(item, qty, charge_from)
+            if line is not None:
+                lines.append(line)
+        return lines
 
 
 def _line_text(item: FeeItem, period: date, days: int) -> str:
@@ -109,12 +174,12 @@ def billing_run_start(
     items = list(FeeItem.objects.filter(project_id=project_id, active=True).order_by("sort_order", "code"))
     unit_items = [i for i in items if i.kind in (FeeItem.Kind.AREA, FeeItem.Kind.FIXED)]
     space_items = [i for i in items if i.kind == FeeItem.Kind.PARKING]
-    prices = _prices(project_id)
+    pricer = _Pricer(period, _prices(project_id))
     chart = ledger.Chart(project_id)
     for kind, kind_items in (("unit", unit_items), ("space", space_items)):
         after = 0
         while kind_items and after is not None:
-            after = _run_chunk(run, kind, kind_items, prices, chart, actor, chunk, after, on)
+            after = _run_chunk(run, kind, kind_items, pricer, chart, actor, chunk, after, on)
     with transaction.atomic():
         run = BillingRun.objects.select_for_update().get(pk=run.pk)
         if run.status != BillingRun.Status.DONE:
@@ -132,27 +197,59 @@ def billing_run_start(
     return run
 
 
-def _pending(run: BillingRun, kind: str, chunk: int, after: int) -> list[dict]:
-    """The next holders (id above ``after``) without a periodic bill of this period."""
-    billed = Bill.objects.filter(project_id=run.project_id, period=run.period, kind=Bill.Kind.PERIODIC)
+def _pending(run: BillingRun, kind: str, chunk: int, after: int) -> list[tuple]:
+    """The next ``chunk`` holders (id above ``after``) as plain tuples: units ``(id, address, use, building
+    area, inner area, delivered on, payer)``, spaces ``(id, code, holder name)``. Whether they already
+    have a bill of the month is left to ``_unbilled`` (only when writing them hits the unique constraint)."""
     if kind == "unit":
         return list(
             Unit.objects.filter(project_id=run.project_id, pk__gt=after)
             .exclude(delivered_on__gte=next_month(run.period))
-            .filter(~Exists(billed.filter(unit=OuterRef("pk"))))
             .annotate(payer=_payer_name())
             .order_by("pk")
-            .values("pk", "address", "use", "building_area", "inner_area", "delivered_on", "payer")[:chunk]
+            .values_list("pk", "address", "use", "building_area", "inner_area", "delivered_on", "payer")[
+                :chunk
+            ]
         )
     return list(
         ParkingSpace.objects.filter(project_id=run.project_id, holder__isnull=False, pk__gt=after)
-        .filter(~Exists(billed.filter(space=OuterRef("pk"))))
         .order_by("pk")
-        .values("pk", "code", "holder__name")[:chunk]
+        .values_list("pk", "code", "holder__name")[:chunk]
     )
 
 
-def _run_chunk(run, kind, items, prices, chart, actor, chunk, after, on=None) -> int | None:
+def _unbilled(run: BillingRun, kind: str, holders: list[tuple]) -> list[tuple]:
+    """The holders without a periodic bill of this period (looked up within their id range)."""
+    field = "unit_id" if kind == "unit" else "space_id"
+    billed = set(
+        Bill.objects.filter(
+            project_id=run.project_id,
+            period=run.period,
+            kind=Bill.Kind.PERIODIC,
+            **{f"{field}__gte": holders[0][0], f"{field}__lte": holders[-1][0]},
+        ).values_list(field, flat=True)
+    )
+    return [h for h in holders if h[0] not in billed]
+
+
+def _drafts(run: BillingRun, kind: str, holders: list[tuple], items, pricer: _Pricer) -> list[tuple]:
+    """``(unit id, space id, number, payer, lines)`` per holder with something to pay."""
+    drafts = []
+    ym = f"{run.period:%Y%m}"
+    if kind == "unit":
+        for h in holders:
+            lines = pricer.unit_lines(h, items)
+            if lines:
+                drafts.append((h[0], None, f"ZD-{ym}-{h[1]}"[:60], (h[6] or "")[:60], lines))
+    else:
+        lines = [line for line in (pricer.line(item, ONE) for item in items) if line is not None]
+        if lines:
+            for pk, code, holder in holders:
+                drafts.append((None, pk, f"ZD-{ym}-P{code}"[:60], (holder or "")[:60], lines))
+    return drafts
+
+
+def _run_chunk(run, kind, items, pricer, chart, actor, chunk, after, on=None) -> int | None:
     """Bill the next chunk of holders; returns the last holder id seen, None when none is left."""
     today = on or timezone.localdate()
     with transaction.atomic():
@@ -161,99 +258,79 @@ def _run_chunk(run, kind, items, prices, chart, actor, chunk, after, on=None) ->
         holders = _pending(run, kind, chunk, after)
         if not holders:
             return None
-        drafts = []
-        for h in holders:
-            if kind == "unit":
-                lines = _unit_lines(h, items, prices, run.period)
-                key = {"unit_id": h["pk"]}
-                number, payer = f"ZD-{run.period:%Y%m}-{h['address']}", h["payer"] or ""
-            else:
-                lines = []
-                for item in items:
-                    amount, days, price = monthly_line(Decimal(1), run.period, prices.get(item.pk, []))
-                    if amount > 0:
-                        lines.append(
-                            {"item": item, "qty": Decimal(1), "price": price, "days": days, "amount": amount}
-                        )
-                key = {"space_id": h["pk"]}
-                number, payer = f"ZD-{run.period:%Y%m}-P{h['code']}", h["holder__name"] or ""
-            if lines:
-                drafts.append((key, number, payer, lines))
-        if not drafts:
-            # Holders with nothing to pay this month (no item applies): nothing to write.
-            return holders[-1]["pk"]
-        due = next_month(run.period).replace(day=1)
-        bills = Bill.objects.bulk_create(
-            [
-                Bill(
-                    project_id=run.project_id,
-                    number=number[:60],
-                    kind=Bill.Kind.PERIODIC,
-                    period=run.period,
-                    run=run,
-                    payer_name=payer[:60],
-                    issued_on=today,
-                    due_on=due,
-                    total=sum((line["amount"] for line in lines), Decimal(0)),
-                    **key,
-                )
-                for key, number, payer, lines in drafts
-            ],
-            batch_size=1000,
-        )
-        ledger.insert_rows(
-            BillLine,
-            LINE_FIELDS,
-            [
-                (
-                    run.project_id,
-                    bill.pk,
-                    line["item"].pk,
-                    _line_text(line["item"], run.period, line["days"]),
-                    line["qty"],
-                    line["price"],
-                    line["days"],
-                    line["amount"],
-                    ZERO,
-                    ZERO,
-                )
-                for bill, (_, _, _, lines) in zip(bills, drafts, strict=True)
-                for line in lines
-            ],
-        )
-        ledger.post_many(
-            run.project_id,
-            [_issue_draft(bill, lines, chart) for bill, (_, _, _, lines) in zip(bills, drafts, strict=True)],
-            actor=actor,
-            chart=chart,
-        )
-        total = sum((b.total for b in bills), Decimal(0))
-        BillingRun.objects.filter(pk=run.pk).update(
-            bills_created=run.bills_created + len(bills), total=run.total + total
-        )
-        run.bills_created += len(bills)
-        run.total += total
-        holders_done = [Holder(run.project_id, **key) for key, *_ in drafts]
-        prepaid_apply(run.project_id, holders_done, actor=actor, chart=chart, on=on)
-    return holders[-1]["pk"]
+        # Optimistic: a fresh run finds no bill among the next holders, so it does not look for them (a
+        # lookup whose plan depends on the statistics of a month being billed, which lag behind a run of a
+        # million bills). A holder billed already (a resumed or concurrent run) makes the write hit the
+        # unique constraint: the savepoint rolls the attempt back and the chunk is redone without them.
+        drafts = _drafts(run, kind, holders, items, pricer)
+        try:
+            with transaction.atomic():
+                total = _write_bills(run, drafts, items, today, chart, actor) if drafts else ZERO
+        except IntegrityError:
+            drafts = _drafts(run, kind, _unbilled(run, kind, holders), items, pricer)
+            total = _write_bills(run, drafts, items, today, chart, actor) if drafts else ZERO
+        if drafts:
+            # Holders with nothing to pay this month (no item applies) get no bill.
+            BillingRun.objects.filter(pk=run.pk).update(
+                bills_created=run.bills_created + len(drafts), total=run.total + total
+            )
+            run.bills_created += len(drafts)
+            run.total += total
+            holders_done = [Holder(run.project_id, unit_id=u, space_id=s) for u, s, *_ in drafts]
+            prepaid_apply(run.project_id, holders_done, actor=actor, chart=chart, on=on)
+    return holders[-1][0]
 
 
-def _issue_draft(bill: Bill, lines: list[dict], chart) -> ledger.Draft:
-    holder = {"unit_id": bill.unit_id, "space_id": bill.space_id}
-    by_item: dict[int, Decimal] = defaultdict(Decimal)
-    items = {}
-    for line in lines:
-        by_item[line["item"].pk] += line["amount"]
-        items[line["item"].pk] = line["item"]
-    return ledger.Draft(
-        number=bill.number,
-        on=bill.issued_on,
-        memo=f"出账 {bill.number}",
-        source="bill",
-        source_id=bill.pk,
-        lines=[Dr(ledger.RECEIVABLE, bill.total, **holder)]
-        + [Cr(chart.income(items[pk]), amount, **holder) for pk, amount in by_item.items()],
-    )
+def _write_bills(run: BillingRun, drafts: list[tuple], items, today: date, chart, actor) -> Decimal:
+    """Bills, their lines and one balanced issue entry each, as plain rows: ids reserved up front, then one
+    ``insert_rows`` per table (COPY on PostgreSQL), with no model instance per row. Returns the total."""
+    ops = connection.ops
+    project_id, period = run.project_id, ops.adapt_datefield_value(run.period)
+    issued, due = ops.adapt_datefield_value(today), ops.adapt_datefield_value(next_month(run.period))
+    receivable = chart.get(ledger.RECEIVABLE).pk
+    used = {line[0] for d in drafts for line in d[4]}
+    income = {item.pk: chart.income(item).pk for item in items if item.pk in used}
+    ids = ledger.reserve_ids(Bill, len(drafts))
+    bills, lines, entries, grand = [], [], [], Decimal(0)
+    for bill_id, (unit_id, space_id, number, payer, bill_lines) in zip(ids, drafts, strict=True):
+        total = Decimal(0)
+        for item_id, qty, price, days, amount, text in bill_lines:
+            total += amount
+            lines.append((project_id, bill_id, item_id, text, qty, price, days, amount, ZERO, ZERO))
+        grand += total
+        bills.append(
+            (
+                bill_id,
+                project_id,
+                number,
+                PERIODIC,
+                period,
+                run.pk,
+                unit_id,
+                space_id,
+                payer,
+                issued,
+                due,
+                total,
+            )
+            + _UNPAID
+        )
+        entries.append(
+            (
+                number,
+                issued,
+                f"出账 {number}",
+                "bill",
+                bill_id,
+                # Dr 应收 the total, Cr income per item (a periodic bill has one line per item)
+                [(receivable, total, ZERO, unit_id, space_id)]
+                + [(income[line[0]], ZERO, line[4], unit_id, space_id) for line in bill_lines],
+            )
+        )
+    ledger.insert_rows(Bill, BILL_FIELDS, bills)
+    ledger.insert_rows(BillLine, LINE_FIELDS, lines)
+    ledger.post_rows(project_id, entries, actor=actor)
+    return grand
 
 
 def prepaid_apply(

@@ -14,13 +14,14 @@ import hashlib
 from collections import Counter, defaultdict
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
-from django.db.models import F, OuterRef, Subquery
+from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 
 from jiayuan.billing import ledger, services
-from jiayuan.billing.ledger import Cr, Dr
-from jiayuan.billing.models import Allocation, Bill, BillLine, Channel, JournalEntry, Payment, Receipt
+from jiayuan.billing.models import ZERO, Allocation, Bill, BillLine, Channel, Payment, Receipt
 from jiayuan.billing.pricing import month_start, next_month
 from jiayuan.billing.services.common import bill_status
 from jiayuan.core.models import Sequence
@@ -112,12 +113,22 @@ def _channel(ctx: DemoContext) -> str:
     return Channel.CASH
 
 
-def _plan(ctx: DemoContext, bills: list[Bill], now: datetime) -> list[tuple[datetime, list[Bill]]]:
+class _Bill(NamedTuple):
+    pk: int
+    period: date
+    issued_on: date
+    total: Decimal
+    credited: Decimal
+    payer_name: str
+    lines: list  # (line id, amount)
+
+
+def _plan(ctx: DemoContext, bills: list[_Bill], now: datetime) -> list[tuple[datetime, list[_Bill]]]:
     """When this household pays which of its bills."""
     kind, stopped = _profile(ctx)
     if kind == "never":
         return []
-    events: list[tuple[datetime, list[Bill]]] = []
+    events: list[tuple[datetime, list[_Bill]]] = []
     if kind == "quarterly":
         for i in range(0, len(bills), 3):
             group = bills[i : i + 3]
@@ -135,103 +146,134 @@ def _plan(ctx: DemoContext, bills: list[Bill], now: datetime) -> list[tuple[date
     return [(at, group) for at, group in events if at < now]
 
 
+PAYMENT_FIELDS = (
+    "id",
+    "project",
+    "number",
+    "idempotency_key",
+    "fingerprint",
+    "unit",
+    "space",
+    "channel",
+    "amount",
+    "prepaid",
+    "payer_name",
+    "reference",
+    "received_at",
+    "taken_by",
+    "status",
+    "reversed_at",
+    "reversed_by",
+    "reversal_reason",
+    "entry",
+)
+
+
 def _pay_history(ctx: DemoContext, project) -> int:
+    """The year's payments as plain rows (the rows ``payment_take`` writes: payment, one balanced entry,
+    allocations, receipt), through ``ledger.reserve_ids``/``insert_rows``/``post_rows`` like the billing
+    run: no model instance per row."""
     now = timezone.now()
-    bills = list(Bill.objects.filter(project=project).order_by("unit_id", "space_id", "period"))
-    lines_by_bill: dict[int, list[BillLine]] = defaultdict(list)
-    for line in BillLine.objects.filter(project=project).order_by("id"):
-        lines_by_bill[line.bill_id].append(line)
-    for bill in bills:
-        bill.lines_cache = lines_by_bill[bill.pk]
-    by_holder: dict[tuple, list[Bill]] = defaultdict(list)
-    for bill in bills:
-        by_holder[(bill.unit_id or 0, bill.space_id or 0)].append(bill)
+    lines_by_bill: dict[int, list] = defaultdict(list)
+    for line_id, bill_id, amount in (
+        BillLine.objects.filter(project=project).order_by("id").values_list("id", "bill_id", "amount")
+    ):
+        lines_by_bill[bill_id].append((line_id, amount))
+    by_holder: dict[tuple, list[_Bill]] = defaultdict(list)
+    for pk, unit_id, space_id, period, issued_on, total, credited, payer in (
+        Bill.objects.filter(project=project)
+        .order_by("unit_id", "space_id", "period")
+        .values_list("pk", "unit_id", "space_id", "period", "issued_on", "total", "credited", "payer_name")
+    ):
+        by_holder[(unit_id or 0, space_id or 0)].append(
+            _Bill(pk, period, issued_on, total, credited, payer, lines_by_bill[pk])
+        )
     events = []
     for holder, holder_bills in by_holder.items():
         for at, group in _plan(ctx, holder_bills, now):
             events.append((at, holder, group))
     events.sort(key=lambda e: (e[0], e[1]))
     per_month: Counter = Counter()
-    payments, drafts, shares = [], [], []
-    for at, (unit_id, space_id), group in events:
+    chart = ledger.Chart(project.pk)
+    receivable = chart.get(ledger.RECEIVABLE).pk
+    ids = ledger.reserve_ids(Payment, len(events))
+    adapt = connection.ops.adapt_datetimefield_value
+    labels = {channel: str(channel.label) for channel in Channel}
+    payments, drafts = [], []
+    for payment_id, (at, (unit_id, space_id), group) in zip(ids, events, strict=True):
         amount = sum((b.total for b in group), Decimal(0))
-        month = timezone.localtime(at).strftime("%Y%m")
+        local = timezone.localtime(at)
+        month = local.strftime("%Y%m")
         per_month[month] += 1
         number = f"SK-{month}-{per_month[month]:04d}"
-        key = f"demo:{project.code}:{number}"
-        payments.append(
-            Payment(
-                project=project,
-                number=number,
-                idempotency_key=key,
-                fingerprint=hashlib.sha256(key.encode()).hexdigest(),
-                unit_id=unit_id or None,
-                space_id=None if unit_id else space_id,
-                channel=_channel(ctx),
-                amount=amount,
-                prepaid=Decimal(0),
-                payer_name=group[0].payer_name,
-                received_at=at,
-                taken_by=None,
-            )
-        )
-        shares.append([(line, line.amount) for bill in group for line in bill.lines_cache])
-    Payment.objects.bulk_create(payments, batch_size=2000)
-    chart = ledger.Chart(project.pk)
-    for payment in payments:
+        channel = _channel(ctx).value
+        unit_id, space_id = unit_id or None, None if unit_id else space_id
+        payments.append((payment_id, number, unit_id, space_id, channel, amount, group[0].payer_name, at))
         drafts.append(
-            ledger.Draft(
-                number=payment.number,
-                on=timezone.localdate(payment.received_at),
-                memo=f"收款 {payment.number} {Channel(payment.channel).label}",
-                source="payment",
-                source_id=payment.pk,
-                lines=[
-                    Dr(
-                        chart.channel(payment.channel),
-                        payment.amount,
-                        unit_id=payment.unit_id,
-                        space_id=payment.space_id,
-                    ),
-                    Cr(ledger.RECEIVABLE, payment.amount, unit_id=payment.unit_id, space_id=payment.space_id),
+            (
+                number,
+                local.date(),
+                f"收款 {number} {labels[channel]}",
+                "payment",
+                payment_id,
+                [
+                    (chart.channel(channel).pk, amount, ZERO, unit_id, space_id),
+                    (receivable, ZERO, amount, unit_id, space_id),
                 ],
             )
         )
-    entries = ledger.post_many(project.pk, drafts, chart=chart)
-    for payment, entry in zip(payments, entries, strict=True):
-        payment.entry = entry
-    # One set-based UPDATE per table instead of bulk_update's CASE over thousands of ids (minutes on SQLite).
-    Payment.objects.filter(project=project, entry__isnull=True).update(
-        entry=Subquery(
-            JournalEntry.objects.filter(source="payment", source_id=OuterRef("pk")).values("pk")[:1]
-        )
-    )
-    Allocation.objects.bulk_create(
-        [
-            Allocation(project=project, line=line, payment=p, amount=a, at=p.received_at, entry=p.entry)
-            for p, pairs in zip(payments, shares, strict=True)
-            for line, a in pairs
-        ],
-        batch_size=5000,
-    )
-    Receipt.objects.bulk_create(
-        [
-            Receipt(
-                project=project, number=p.number.replace("SK-", "SJ-"), payment=p, issued_at=p.received_at
+    entry_ids = ledger.post_rows(project.pk, drafts)
+    rows, allocations, receipts = [], [], []
+    for (payment_id, number, unit_id, space_id, channel, amount, payer, at), entry_id, (_, _, group) in zip(
+        payments, entry_ids, events, strict=True
+    ):
+        key = f"demo:{project.code}:{number}"
+        when = adapt(at)
+        rows.append(
+            (
+                payment_id,
+                project.pk,
+                number,
+                key,
+                hashlib.sha256(key.encode()).hexdigest(),
+                unit_id,
+                space_id,
+                channel,
+                amount,
+                ZERO,
+                payer,
+                "",
+                when,
+                None,
+                Payment.Status.BOOKED.value,
+                None,
+                None,
+                "",
+                entry_id,
             )
-            for p in payments
-        ],
-        batch_size=2000,
+        )
+        allocations += [
+            (project.pk, line_id, payment_id, line_amount, when, False, entry_id)
+            for bill in group
+            for line_id, line_amount in bill.lines
+        ]
+        receipts.append((project.pk, number.replace("SK-", "SJ-"), payment_id, when, "valid", "", None))
+    ledger.insert_rows(Payment, PAYMENT_FIELDS, rows)
+    ledger.insert_rows(
+        Allocation, ("project", "line", "payment", "amount", "at", "reversed", "entry"), allocations
+    )
+    ledger.insert_rows(
+        Receipt, ("project", "number", "payment", "issued_at", "status", "void_reason", "voided_at"), receipts
     )
     # Every bill of a payment group is paid in full, so each paid line's paid is its amount.
-    line_ids = [line.pk for pairs in shares for line, _ in pairs]
+    line_ids = [line_id for _, _, group in events for bill in group for line_id, _ in bill.lines]
     for chunk in _chunks(line_ids):
         BillLine.objects.filter(pk__in=chunk).update(paid=F("amount"))
     by_status: dict[str, list[int]] = defaultdict(list)
     for bill in {b.pk: b for _, _, group in events for b in group}.values():
         by_status[bill_status(bill.total, bill.credited, bill.total)].append(bill.pk)
-    for status, ids in by_status.items():
-        for chunk in _chunks(ids):
+    for status, ids_ in by_status.items():
+        for chunk in _chunks(ids_):
             Bill.objects.filter(pk__in=chunk).update(paid=F("total"), status=status)
     for month, count in per_month.items():
         for prefix in ("SK", "SJ"):

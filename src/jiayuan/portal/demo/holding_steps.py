@@ -1,4 +1,4 @@
-"""Demo step: water meters with two months of readings (the current month not billed yet), a few
+"""Demo step: water meters with seven months of readings (the current month not billed yet), a few
 decoration and key deposits (one partly forfeited, one refunded) and property in trust (some returned),
 so the meters, deposits and trust pages have something to show on first start.
 
@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from jiayuan.billing.models import FeeItem, Meter, MeterReading
 from jiayuan.billing.services import deposits
+from jiayuan.estate.models import Unit
 from jiayuan.portal.demo.context import RESIDENTIAL_CODE, DemoContext
 
 
@@ -45,6 +46,19 @@ def create_holdings(ctx: DemoContext) -> None:
             )
         elif roll < 0.5:
             deposits.deposit_refund(dep, actor=finance, amount=dep.amount, reason="退还押金", channel="cash")
+    # The demo owner is decorating: a deposit held, so the portal's deposits page shows one (R13.2).
+    owner1 = ctx.users.get("owner1")
+    home = Unit.objects.filter(occupancies__party__user=owner1, occupancies__ended_on__isnull=True).first()
+    if owner1 is not None and home is not None:
+        deposits.deposit_receive(
+            home,
+            actor=finance,
+            kind="decoration",
+            amount=Decimal(3000),
+            channel="bank",
+            payer_name=getattr(ctx.unit_owner.get(home.pk), "name", "") or "业主",
+        )
+        ctx.counts["deposits"] += 1
     things = [
         ("item", "快递包裹"),
         ("document", "房产证复印件"),
@@ -72,7 +86,16 @@ def create_holdings(ctx: DemoContext) -> None:
 
 
 def _meters(ctx, project, water, units, reader) -> None:
-    start = ctx.today.replace(day=1) - timedelta(days=40)
+    """Seven monthly readings per meter around each household's own usual use (±20 %), so the usage
+    analysis (R7.5) flags only what a reader would: a few leaks (four times the usual use last month)
+    and one meter that stood still on an occupied unit."""
+    first = ctx.today.replace(day=1)
+    days = []
+    for back in range(6, 0, -1):
+        month = (first - timedelta(days=28 * back)).replace(day=1)
+        days.append(month + timedelta(days=24))
+    days.append(ctx.today - timedelta(days=1))
+    start = days[0] - timedelta(days=30)
     meters = Meter.objects.bulk_create(
         [
             Meter(
@@ -89,16 +112,20 @@ def _meters(ctx, project, water, units, reader) -> None:
         batch_size=1000,
     )
     readings = []
-    days = [ctx.today.replace(day=1) - timedelta(days=3), ctx.today - timedelta(days=1)]
-    for meter in meters:
+    for i, meter in enumerate(meters):
         value = meter.initial_reading
-        for on in days:
-            usage = Decimal(ctx.rng.randint(4, 30))
+        usual = ctx.rng.randint(6, 18)
+        for n, on in enumerate(days):
+            usage = Decimal(max(1, round(usual * ctx.rng.uniform(0.8, 1.2))))
+            if n == len(days) - 1 and i < 3:
+                usage = Decimal(usual * 4 + i)  # a running toilet or a burst pipe
+            elif n == len(days) - 1 and i == 3:
+                usage = Decimal(0)  # the meter stood still: broken, skipped or bypassed
             readings.append(
                 MeterReading(
                     project=project,
                     meter=meter,
-                    read_on=max(on, start),
+                    read_on=on,
                     value=value + usage,
                     previous=value,
                     usage=usage,
