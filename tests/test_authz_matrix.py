@@ -47,6 +47,7 @@ def rows(world):
     billing = _billing_rows(world)
     return {
         **billing,
+        **_desk_rows(world),
         "service_request": service_request.pk,
         "project": world.p1.pk,
         "staff": staff.pk,
@@ -75,6 +76,8 @@ def _billing_rows(world) -> dict:
     bill = payment.allocations.get().line.bill
     line = bill.lines.get()
     note = billing.credit_note_request(line, actor=world.admin, amount="1", reason="测试")
+    billing.payment_take(holder, actor=world.admin, channel="cash", amount="1000", idempotency_key="m2")
+    refund = billing.refund_request(holder, actor=world.admin, amount="1", channel="cash", reason="测试")
     from jiayuan.billing.models import ExpenseCategory
     from jiayuan.billing.services.expenses import ensure_categories, expense_record
 
@@ -93,9 +96,39 @@ def _billing_rows(world) -> dict:
         "bill_line": line.pk,
         "receipt": payment.receipt.pk,
         "credit": note.pk,
+        "refund": refund.pk,
         "expense": expense.pk,
+        "expense_category": expense.category_id,
         **_holding_rows(world),
     }
+
+
+def _desk_rows(world) -> dict:
+    """A goods-release slip, a home visit and a legacy defect of project 1 (R3.9, R3.11, R3.12)."""
+    from jiayuan.service.services import desk
+
+    slip = desk.release_issue(
+        actor=world.clerk,
+        project=world.p1,
+        unit=world.unit,
+        applicant_relation="owner",
+        carrier_name="张伟",
+        carrier_phone="13800138000",
+        items="沙发 1 张",
+        item_count=1,
+    )
+    visit = desk.visit_plan(
+        actor=world.clerk, project=world.p1, unit=world.unit, purpose="入住回访", planned_on=date.today()
+    )
+    defect = desk.defect_register(
+        actor=world.clerk,
+        project=world.p1,
+        category="leak",
+        description="顶板渗水",
+        found_on=date.today(),
+        location="地下车库",
+    )
+    return {"release": slip.pk, "home_visit": visit.pk, "defect": defect.pk}
 
 
 def _holding_rows(world) -> dict:
@@ -108,7 +141,11 @@ def _holding_rows(world) -> dict:
     item = deposits.trust_receive(
         world.p1.pk, actor=world.admin, kind="key", description="钥匙", from_name="张伟"
     )
-    return {"deposit": deposit.pk, "trust_item": item.pk}
+    from jiayuan.billing.services import fee_item_create, meters
+
+    water = fee_item_create(world.p1.pk, actor=world.admin, code="SF", name="水费", kind="metered")
+    meter = meters.meter_create(world.unit, actor=world.admin, kind="water", fee_item=water)
+    return {"deposit": deposit.pk, "trust_item": item.pk, "meter": meter.pk}
 
 
 # Pages showing one project-1 row: (url name, kwargs from rows)
@@ -121,10 +158,22 @@ ROW_PAGES = [
     ("estate:party_edit", {"pk": "party"}),
     ("service:request", {"pk": "service_request"}),
     ("service:work_order", {"pk": "service_request"}),
+    ("service:archive", {"pk": "party"}),
     ("service:action", {"pk": "service_request", "name": "cancel"}),
+    ("service:release", {"pk": "release"}),
+    ("service:release_pdf", {"pk": "release"}),
+    ("service:release_action", {"pk": "release", "name": "cancel"}),
+    ("service:gate_slip", {"pk": "release"}),
+    ("service:gate_refuse", {"pk": "release"}),
+    ("service:home_visit", {"pk": "home_visit"}),
+    ("service:home_visit_action", {"pk": "home_visit", "name": "call"}),
+    ("service:defect", {"pk": "defect"}),
+    ("service:defect_action", {"pk": "defect", "name": "report"}),
     ("billing:bill", {"pk": "bill"}),
     ("billing:receipt", {"pk": "receipt"}),
     ("billing:receipt_pdf", {"pk": "receipt"}),
+    ("billing:refund", {"pk": "refund"}),
+    ("billing:meter_usage_detail", {"pk": "meter"}),
 ]
 
 # Pages that change a project-1 row: (url name, kwargs, POST data)
@@ -155,11 +204,23 @@ ROW_ACTIONS = [
     ("estate:party_edit", {"pk": "party"}, {"name": "改名", "phone": "13512345678"}),
     ("estate:party_reveal", {"pk": "party", "field": "phone"}, {}),
     ("service:action", {"pk": "service_request", "name": "cancel"}, {"reason": "业主撤回"}),
+    ("service:release_action", {"pk": "release", "name": "cancel"}, {"reason": "越权作废"}),
+    ("service:gate_release", {"pk": "release"}, {}),
+    ("service:gate_refuse", {"pk": "release"}, {"reason": "越权拒绝"}),
+    ("service:home_visit_action", {"pk": "home_visit", "name": "cancel"}, {"reason": "越权取消"}),
+    (
+        "service:defect_action",
+        {"pk": "defect", "name": "report"},
+        {"developer_contact": "某", "reported_on": "2026-11-01", "deadline": "2026-12-01"},
+    ),
     ("billing:bill", {"pk": "bill"}, {"line": "1", "amount": "1.00", "reason": "越权冲减"}),
     ("billing:credit_approve", {"pk": "credit"}, {}),
     ("billing:credit_reject", {"pk": "credit"}, {}),
+    ("billing:refund_approve", {"pk": "refund"}, {}),
+    ("billing:refund_reject", {"pk": "refund"}, {"reason": "越权驳回"}),
     ("billing:payment_reverse", {"pk": "receipt"}, {"reason": "越权冲正"}),
     ("billing:expense_reverse", {"pk": "expense"}, {"reason": "越权冲销"}),
+    ("billing:expense_category_change", {"pk": "expense_category"}, {"action": "deactivate"}),
     (
         "billing:deposit_move",
         {"pk": "deposit"},
@@ -194,6 +255,14 @@ STAFF_PAGES = [
     "service:lookup",
     "service:jobs",
     "service:visits",
+    "service:summary",
+    "service:releases",
+    "service:release_new",
+    "service:gate",
+    "service:home_visits",
+    "service:home_visit_new",
+    "service:defects",
+    "service:defect_new",
     "billing:fee_items",
     "billing:runs",
     "billing:bills",
@@ -204,17 +273,23 @@ STAFF_PAGES = [
     "billing:ledger_beancount",
     "billing:ledger_xlsx",
     "billing:expenses",
+    "billing:expense_categories",
     "billing:disclosure",
     "billing:disclosure_pdf",
-    "billing:disclosure_xlsx",
     "billing:meters",
     "billing:meter_read",
+    "billing:meter_usage",
     "billing:deposits",
     "billing:trust",
 ]
 
 # Staff actions on the current project (POST without a row): an owner is refused and nothing is queued.
-STAFF_ACTIONS = ["service:ledger_export", "estate:export", "billing:reminders_send"]
+STAFF_ACTIONS = [
+    "service:ledger_export",
+    "estate:export",
+    "billing:reminders_send",
+    "billing:disclosure_xlsx",
+]
 
 # Routes everyone logged in may use for themselves, or that need no login.
 SELF_OR_PUBLIC = {
@@ -246,6 +321,8 @@ SELF_OR_PUBLIC = {
     "portal:bill",
     "portal:receipts",
     "portal:receipt",
+    # the owner's own units' deposits only (tests/billing/test_portal_deposits.py)
+    "portal:deposits",
     # online payment: the owner's own order; the provider's signed notification (tests/billing/test_online.py)
     "portal:pay_online",
     "billing:sandbox_pay",
@@ -288,6 +365,10 @@ API_LISTS = [
     "/api/v1/payments",
     "/api/v1/receipts",
     "/api/v1/arrears",
+    "/api/v1/meters",
+    "/api/v1/meter-readings",
+    "/api/v1/deposits",
+    "/api/v1/expenses",
 ]
 API_COVERED = {
     "list_projects",
@@ -328,6 +409,11 @@ API_COVERED = {
     "request_cancel",
     "request_rate",
     "request_reopen",
+    # R3.10 routing: tests/service/test_routing.py
+    "request_refer",
+    "referral_answer",
+    "referral_feedback",
+    "request_escalate",
     "request_agree_delay",
     "request_charge",
     "special_services",
@@ -349,6 +435,12 @@ API_COVERED = {
     "list_receipts",
     "get_receipt",
     "list_arrears",
+    # meters, readings, deposits, expenses: owners and project 2 in tests/billing/test_api_holdings.py
+    "list_meters",
+    "list_meter_readings",
+    "create_meter_reading",
+    "list_deposits",
+    "list_expenses",
 }
 
 

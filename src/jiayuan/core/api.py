@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 
 from jiayuan.core.errors import DomainError
@@ -16,6 +17,19 @@ class ErrorOut(Schema):
     code: str
     message: str
     field: str | None = None
+
+
+class StrictQueryParser(Parser):
+    """A parameter that is not a list but comes more than once (``?kind=bad&kind=residential``) is passed
+    on as the list it is, so validation answers 422, instead of Django keeping the last value silently
+    (which let an invalid value through whenever a valid one followed it)."""
+
+    def parse_querydict(self, data, list_fields, request):
+        result = {}
+        for key in data.keys():
+            values = data.getlist(key)
+            result[key] = values if key in list_fields or len(values) > 1 else data[key]
+        return result
 
 
 class BearerAuth(HttpBearer):
@@ -66,6 +80,7 @@ def build_api() -> NinjaAPI:
         "(在个人资料页或 `jiayuan create_token USER` 创建)。错误一律返回 `{code, message, field}`。",
         auth=[BearerAuth(), SessionAuth()],
         urls_namespace="api",
+        parser=StrictQueryParser(),
         docs_url="/docs",
         openapi_url="/openapi.json",
     )

@@ -25,6 +25,8 @@ from jiayuan.standards.values import PERCENT, format_value
 
 FIRST_MONTH = date(2000, 1, 1)
 TREND_MONTHS = 12
+# Modules whose measured sides are amounts of money (shown as ``¥1,234.56``), not counts of records.
+MONEY_MODULES = frozenset({"billing"})
 
 
 class State:
@@ -141,6 +143,11 @@ class BoardRow:
         return is_count(self.version)
 
     @property
+    def money(self) -> bool:
+        """Both sides are yuan (the fee collection rates), not counts of records or cases."""
+        return self.source is not None and self.source.module in MONEY_MODULES
+
+    @property
     def target_text(self) -> str:
         if self.version is None:
             return ""
@@ -167,6 +174,7 @@ class TrendPoint:
     figure: Decimal | None
     state: str
     version: StandardVersion | None
+    year_total: Decimal | None = None  # cases so far that year, for a yearly count target
 
 
 def _finish(row: BoardRow) -> BoardRow:
@@ -321,7 +329,7 @@ def indicator(user, project, code: str, period: Period) -> BoardRow | None:
             points.append(_entered(standard, version, entry, _year_total_in(entries, code, month)))
         current = points[-1]
     current.trend = [
-        TrendPoint(month, p.numerator, p.denominator, p.figure, p.state, p.version)
+        TrendPoint(month, p.numerator, p.denominator, p.figure, p.state, p.version, p.year_total)
         for p, month in zip(points, months, strict=True)
     ]
     return current

@@ -106,7 +106,12 @@ def indicator(request):
         "query": _query(project, period),
         "can_enter": row.source is None and can_enter_indicators(request.user, project.pk),
         "trend": [
-            {"month": p.period.label, "value": float(p.figure) if p.figure is not None else None}
+            {
+                "month": p.period.label,
+                "value": float(p.figure) if p.figure is not None else None,
+                "state": p.state,
+                "total": float(p.year_total) if p.year_total is not None else None,
+            }
             for p in row.trend
         ],
         "target": float(row.version.amount) if row.version is not None and row.version.enabled else None,
