@@ -75,6 +75,7 @@ CONTENT = {
         ("秩序员态度生硬", ""),
         ("维修师傅上门迟到一个多小时", ""),
         ("电梯频繁停运", ""),
+        ("地下室墙面渗水，交房时就有", ""),
     ],
     RequestType.SUGGESTION: [("建议增设电动车充电桩", ""), ("建议儿童游乐区加装遮阳棚", "")],
     RequestType.PRAISE: [("感谢维修师傅及时上门，服务很好", ""), ("感谢保洁阿姨帮忙找回钥匙", "")],
@@ -90,12 +91,23 @@ CAUSES = [
     "security",
     "house_quality",
 ]
+# Each complaint's cause as a judge would find it; house quality and facilities go to the party responsible.
+COMPLAINT_CAUSE = {
+    "楼上夜间装修噪音": "neighbour",
+    "小区垃圾清运不及时，有异味": "environment",
+    "秩序员态度生硬": "service",
+    "维修师傅上门迟到一个多小时": "timeliness",
+    "电梯频繁停运": "facility",
+    "地下室墙面渗水，交房时就有": "house_quality",
+}
 # R3.10: house-quality and facility complaints are checked with the party responsible for them.
-PARTIES = [
-    (Referral.Party.DEVELOPER, "华府置业有限公司", "外墙及防水保修期内，请派员核实渗漏原因并答复整改时间。"),
-    (Referral.Party.CONTRACTOR, "中建某局三公司", "请核实该处施工质量问题，提出维修方案。"),
-    (Referral.Party.SUPPLIER, "某电梯有限公司", "请核实设备故障原因并答复处理时限。"),
-]
+REFER_TO = {
+    "house_quality": [
+        (Referral.Party.DEVELOPER, "华府置业有限公司", "防水保修期内，请派员核实渗漏原因并答复整改时间。"),
+        (Referral.Party.CONTRACTOR, "中建某局三公司", "请核实该处施工质量问题，提出维修方案。"),
+    ],
+    "facility": [(Referral.Party.SUPPLIER, "某电梯有限公司", "请核实电梯故障原因并答复处理时限。")],
+}
 
 
 # Public-area faults with their own repair deadline (R4.6).
@@ -202,7 +214,9 @@ def _project_requests(ctx, code, n, anchor, ct) -> None:
     TimelineEntry.objects.bulk_create(lines, batch_size=1000)
     ReturnVisit.objects.bulk_create(visits, batch_size=500)
     ComplaintReview.objects.bulk_create(reviews, batch_size=500)
-    Referral.objects.bulk_create(_referrals(ctx, reviews, clerk or manager, anchor), batch_size=500)
+    referrals, referral_lines = _referrals(ctx, reviews, clerk or manager, anchor, ct)
+    Referral.objects.bulk_create(referrals, batch_size=500)
+    TimelineEntry.objects.bulk_create(referral_lines, batch_size=1000)
     ctx.counts["service requests"] += len(requests)
     ctx.counts["service timers"] += len(timers)
     ctx.counts["return visits"] += len(visits)
@@ -257,7 +271,7 @@ def _lifecycle(ctx, req, anchor, eng, cs, tech) -> dict:
             plan["review"] = {
                 "valid": valid,
                 "validity_reason": "经核实属实" if valid else "经核实不属物业责任，已向业主解释",
-                "cause": r.choice(CAUSES),
+                "cause": COMPLAINT_CAUSE.get(req.content) or r.choice(CAUSES),
                 "judged_at": at + timedelta(hours=r.uniform(1, 8)),
                 "feedback_at": feedback if feedback < anchor else None,
                 "feedback": "已联系业主说明处理方案" if feedback < anchor else "",
@@ -299,39 +313,62 @@ def _lifecycle(ctx, req, anchor, eng, cs, tech) -> dict:
     return plan
 
 
-def _referrals(ctx, reviews, clerk, anchor) -> list[Referral]:
-    """House-quality and facility complaints referred to the responsible party (R3.10): most answered and
-    fed back to the owner, the latest still waiting for the party."""
-    out = []
+def _referrals(ctx, reviews, clerk, anchor, ct) -> tuple[list[Referral], list[TimelineEntry]]:
+    """House-quality and facility complaints referred to the responsible party (R3.10): the finished ones
+    answered and fed back to the owner, the open ones still waiting for the party; each step on the
+    request's timeline as the services would write it."""
+    referrals, lines = [], []
     for review in reviews:
-        if review.cause not in ("house_quality", "facility"):
+        parties = REFER_TO.get(review.cause)
+        if not parties:
             continue
-        party, name, question = ctx.rng.choice(PARTIES)
+        party, name, question = ctx.rng.choice(parties)
         req = review.request
         # A complaint closes only once the party's answer is fed back, so a finished one has it all.
         done = req.completed_at is not None
         span = (req.completed_at or anchor) - req.received_at
-        sent = req.received_at + span * 0.2
-        answered = req.received_at + span * 0.6
-        out.append(
+        sent, answered, fed_back = (req.received_at + span * k for k in (0.2, 0.6, 0.8))
+        answer = "已派员核实，属保修范围，将于一周内完成维修。"
+        due = (sent + timedelta(days=7)).date()
+        referrals.append(
             Referral(
                 project_id=review.project_id,
-                request=review.request,
+                request=req,
                 party=party,
                 party_name=name,
                 question=question,
-                reply_due=(sent + timedelta(days=7)).date(),
+                reply_due=due,
                 state=Referral.State.FED_BACK if done else Referral.State.SENT,
                 sent_by=clerk,
                 sent_at=sent,
-                answer="已派员核实，属保修范围，将于一周内完成维修。" if done else "",
+                answer=answer if done else "",
                 answered_at=answered if done else None,
                 answer_recorded_by=clerk if done else None,
-                fed_back_at=req.received_at + span * 0.8 if done else None,
+                fed_back_at=fed_back if done else None,
                 fed_back_by=clerk if done else None,
             )
         )
-    return out
+        steps = [
+            ("refer", sent, f"转{Referral.Party(party).label}「{name}」核实，要求 {due} 前答复：{question}")
+        ]
+        if done:
+            steps += [
+                ("referral_answer", answered, f"{name} 答复：{answer}"),
+                ("referral_feedback", fed_back, f"已将 {name} 的答复反馈业主"),
+            ]
+        lines += [
+            TimelineEntry(
+                project_id=req.project_id,
+                content_type=ct,
+                object_id=req.pk,
+                at=at,
+                actor=clerk,
+                action=action,
+                note=note,
+            )
+            for action, at, note in steps
+        ]
+    return referrals, lines
 
 
 def _timers(req, plan, versions, anchor) -> list[Timer]:
