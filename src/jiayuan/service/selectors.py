@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jiayuan.core.errors import NotFound, ValidationFailed
 from jiayuan.core.timeline import timeline_of
@@ -279,7 +280,7 @@ def repair_summary(user, project, start, end) -> dict:
         .order_by("repair_scope", "urgency")
     ]
     by_building = [
-        _row(r["unit__building__name"] or "公共区域（未指定房屋）", r)
+        _row(r["unit__building__name"] or _("公共区域（未指定房屋）"), r)
         for r in base.order_by()
         .values("unit__building_id", "unit__building__name", "unit__building__sort_order")
         .annotate(**metrics)
@@ -289,7 +290,7 @@ def repair_summary(user, project, start, end) -> dict:
         _row(
             (f"{r['assignee__first_name']} {r['assignee__last_name']}".strip() or r["assignee__username"])
             if r["assignee_id"]
-            else "（未指派）",
+            else _("（未指派）"),
             r,
             {"assignee": r["assignee_id"]} if r["assignee_id"] else {},
         )
@@ -298,7 +299,7 @@ def repair_summary(user, project, start, end) -> dict:
         .annotate(**metrics)
         .order_by("-total", "assignee__username")
     ]
-    totals = _row("合计", base.aggregate(**metrics))
+    totals = _row(_("合计"), base.aggregate(**metrics))
     return {"by_scope": by_scope, "by_building": by_building, "by_person": by_person, "totals": totals}
 
 
