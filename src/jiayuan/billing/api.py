@@ -12,33 +12,18 @@ from ninja import Field, Header, Path, Query, Router, Schema, Status
 from pydantic import ConfigDict, StrictBool
 
 from jiayuan.billing import selectors, services
+from jiayuan.billing.api_common import MAX_ID, WRITE_ERRORS, Paging
+from jiayuan.billing.api_common import choice as _choice
+from jiayuan.billing.api_common import page as _page
 from jiayuan.billing.models import Bill, Channel, FeeItem, Receipt
-from jiayuan.core.api import ERRORS, ErrorOut
+from jiayuan.core.api import ERRORS
 from jiayuan.core.errors import NotFound, ValidationFailed
 from jiayuan.core.indicators import Period
 from jiayuan.estate.models import ParkingSpace, Unit
 
 router = Router(tags=["billing"])
 
-MAX_ID = 2**31 - 1
-WRITE_ERRORS = {**ERRORS, 409: ErrorOut}
 Amount = Field(..., gt=0, le=Decimal("100000000"), max_digits=11, decimal_places=2)
-
-
-def _choice(choices):
-    return Literal[tuple(choices.values)]
-
-
-class Paging(Schema):
-    limit: int = Field(50, ge=1, le=200, description="每页条数 1–200")
-    offset: int = Field(0, ge=0, le=1_000_000)
-    project: int | None = Field(None, ge=1, le=MAX_ID, description="只看该项目")
-
-
-def _page(qs, query: Paging) -> dict:
-    if query.project is not None:
-        qs = qs.filter(project_id=query.project)
-    return {"count": qs.count(), "items": list(qs[query.offset : query.offset + query.limit])}
 
 
 def _period(text: str | None, field: str = "period") -> date | None:

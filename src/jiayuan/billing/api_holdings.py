@@ -7,39 +7,22 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
 
 from django.db.models import Q
 from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from jiayuan.billing import selectors
+from jiayuan.billing.api_common import MAX_ID, WRITE_ERRORS, Paging
+from jiayuan.billing.api_common import choice as _choice
+from jiayuan.billing.api_common import page as _page
 from jiayuan.billing.holdings import meter_project_ids
 from jiayuan.billing.models import Deposit, Expense, Meter, MeterReading
 from jiayuan.billing.services import meters as meter_services
-from jiayuan.core.api import ERRORS, ErrorOut
+from jiayuan.core.api import ERRORS
 from jiayuan.core.errors import NotFound
 
 router = Router(tags=["billing"])
-
-MAX_ID = 2**31 - 1
-WRITE_ERRORS = {**ERRORS, 409: ErrorOut}
-
-
-def _choice(choices):
-    return Literal[tuple(choices.values)]
-
-
-class Paging(Schema):
-    limit: int = Field(50, ge=1, le=200, description="每页条数 1–200")
-    offset: int = Field(0, ge=0, le=1_000_000)
-    project: int | None = Field(None, ge=1, le=MAX_ID, description="只看该项目")
-
-
-def _page(qs, query: Paging) -> dict:
-    if query.project is not None:
-        qs = qs.filter(project_id=query.project)
-    return {"count": qs.count(), "items": list(qs[query.offset : query.offset + query.limit])}
 
 
 def _owner_or(model, user, project_ids) -> Q:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Case, DecimalField, F, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, DecimalField, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +22,7 @@ from jiayuan.billing.models import (
     BillingRun,
     BillLine,
     CreditNote,
+    ExpenseCategory,
     FeeItem,
     Payment,
     PriceVersion,
@@ -421,3 +422,20 @@ def arrears_buildings(user, project) -> list[tuple[int, str]]:
         .order_by("sort_order", "code")
         .values_list("pk", "name")
     )
+
+
+def expense_categories_with_use(user, project) -> list[tuple[ExpenseCategory, int]]:
+    """Every expense category (company-wide, active first) with how often it is used in ``project``; the
+    delete guard in the service looks at all projects."""
+    used = dict(
+        expenses_for(user, project)
+        .select_related(None)
+        .order_by()
+        .values("category_id")
+        .annotate(n=Count("id"))
+        .values_list("category_id", "n")
+    )
+    return [
+        (category, used.get(category.pk, 0))
+        for category in ExpenseCategory.objects.order_by("-active", "sort_order", "code")
+    ]

@@ -97,10 +97,8 @@ def expense_reverse_view(request, pk: int):
 @login_required
 def expense_categories(request):
     """Expense categories (支出类别): add one, rename, switch off; delete only one never used."""
-    from django.db.models import Count
 
     from jiayuan.billing.forms import CategoryForm, CategoryRenameForm
-    from jiayuan.billing.models import Expense, ExpenseCategory
     from jiayuan.billing.services.expenses import category_create
 
     project = _project(request, _can_see_expenses)
@@ -118,20 +116,12 @@ def expense_categories(request):
             except DomainError as exc:
                 field = exc.field if exc.field in form.fields else None
                 form.add_error(field, exc.message)
-    # How often each category is used in this project (the delete guard in the service looks at all projects).
-    used = dict(
-        Expense.objects.visible_to(request.user)
-        .filter(project_id=project.pk)
-        .values("category_id")
-        .annotate(n=Count("id"))
-        .values_list("category_id", "n")
-    )
     rows = []
-    for category in ExpenseCategory.objects.order_by("-active", "sort_order", "code"):
+    for category, used in selectors.expense_categories_with_use(request.user, project):
         rows.append(
             {
                 "category": category,
-                "used": used.get(category.pk, 0),
+                "used": used,
                 "form": CategoryRenameForm(
                     prefix=f"c{category.pk}",
                     initial={"name": category.name, "sort_order": category.sort_order},

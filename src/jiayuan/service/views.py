@@ -4,9 +4,7 @@ Views are tiny: selector → form → service → render/redirect."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jiayuan.billing.permissions import can_manage_fees
-from jiayuan.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from jiayuan.core.errors import Forbidden, NotFound, ValidationFailed
 from jiayuan.core.indicators import Period
 from jiayuan.core.jobs import job_start
 from jiayuan.core.masking import mask_phone
@@ -54,33 +52,10 @@ from jiayuan.service.services._common import ACTION_LABELS
 from jiayuan.service.services.closing import can_refer
 from jiayuan.service.services.requests import is_signature_image
 from jiayuan.service.tables import ArchiveTable, RequestTable, VisitQueueTable
-
-
-def _project(request, check, message):
-    project = getattr(request, "project", None)
-    if not scope_of(request.user).is_staff_member or not project or not check(request.user, project.pk):
-        raise PermissionDenied(message)
-    return project
-
-
-def _done(request, url: str):
-    if request.htmx:
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
-    return redirect(url)
-
-
-def _run(form, call) -> Any:
-    """Call a service with the form's data; its DomainError shows next to the field."""
-    try:
-        return call(form.cleaned_data)
-    except Forbidden as exc:
-        raise PermissionDenied(exc.message) from exc
-    except DomainError as exc:
-        form.apply_error(exc)
-        return None
-
+from jiayuan.service.webtools import Action
+from jiayuan.service.webtools import done as _done
+from jiayuan.service.webtools import project_for as _project
+from jiayuan.service.webtools import run_service as _run
 
 # --- the queue ------------------------------------------------------------------------------------------
 
@@ -234,17 +209,6 @@ def _fetch(request, pk):
         return request_detail(request.user, pk)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-
-
-@dataclass(frozen=True)
-class Action:
-    form: type
-    title: str
-    submit: str
-    call: Any  # (req, user, cleaned_data) -> Any
-    allowed: Any  # (user, req) -> bool
-    confirm: str = ""
-    files: bool = False
 
 
 def _desk(user, req):

@@ -4,9 +4,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -40,13 +37,10 @@ from jiayuan.service.tables_desk import (
     badge,
     release_badge,
 )
-
-
-def _project(request, check, message):
-    project = getattr(request, "project", None)
-    if not scope_of(request.user).is_staff_member or not project or not check(request.user, project.pk):
-        raise PermissionDenied(message)
-    return project
+from jiayuan.service.webtools import Action
+from jiayuan.service.webtools import done as _done
+from jiayuan.service.webtools import project_for as _project
+from jiayuan.service.webtools import run_service as _run
 
 
 def _fetch(request, getter, pk):
@@ -56,24 +50,6 @@ def _fetch(request, getter, pk):
         return getter(request.user, pk)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-
-
-def _run(form, call) -> Any:
-    try:
-        return call(form.cleaned_data)
-    except Forbidden as exc:
-        raise PermissionDenied(exc.message) from exc
-    except DomainError as exc:
-        form.apply_error(exc)
-        return None
-
-
-def _done(request, url: str):
-    if request.htmx:
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
-    return redirect(url)
 
 
 def _unit_of(request, project, form, data):
@@ -135,18 +111,6 @@ def _form_page(
         },
         status=status or (422 if form.is_bound and form.errors and not request.htmx else 200),
     )
-
-
-@dataclass(frozen=True)
-class Action:
-    form: type
-    title: str
-    submit: str
-    call: Any  # (obj, user, cleaned_data) -> Any
-    allowed: Any  # (user, obj) -> bool
-    confirm: str = ""
-    files: bool = False
-    form_kwargs: Any = None  # (obj) -> dict
 
 
 def _available(actions: dict[str, Action], user, obj) -> list[tuple[str, Action]]:
