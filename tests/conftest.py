@@ -28,6 +28,9 @@ from tests.factories import (
     UserFactory,
 )
 
+# ``--now`` runs the suite at a moved clock (tests/moved_clock.py).
+pytest_plugins = ["tests.moved_clock"]
+
 
 @pytest.fixture
 def world(db):
