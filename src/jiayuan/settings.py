@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from csp import constants as csp
 from xstatic.pkg import bootstrap as xstatic_bootstrap
 
 from jiayuan.env import EnvError, env_bool, env_int, env_list, env_str
@@ -57,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "jiayuan.core.middleware.CurrentProjectMiddleware",
@@ -124,8 +126,14 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-MEDIA_URL = "/media/"
+MEDIA_URL = "/media/"  # never routed: every stored file goes through a view that checks its record
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Who sends a file's bytes once the view has checked the scope (core/files.py): "django" streams them (the
+# demo); "nginx" answers X-Accel-Redirect to the internal location below (docs/operators.md).
+FILE_SERVING = env_str("JIAYUAN_FILE_SERVING", "django").strip().lower() or "django"
+if FILE_SERVING not in {"django", "nginx"}:
+    raise EnvError(f"JIAYUAN_FILE_SERVING must be django or nginx, got {FILE_SERVING!r}")
+FILE_SERVING_INTERNAL_URL = "/protected-media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -159,4 +167,25 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# Content-Security-Policy (django-csp; docs/operators.md "Content-Security-Policy"). Every script, style,
+# font and image comes from our own static files: no inline <script>, no on*="" handler, no style=""
+# attribute, no eval (htmx runs with allowEval off, see base.html). A page that must load from elsewhere
+# (a CDN, a map tile server) adds that origin to the directive it needs, here or with csp.decorators.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF],
+        "style-src": [csp.SELF],
+        # data: for images drawn in the page (the signature pad's PNG, Swagger UI's and Bootstrap's icons);
+        # blob: for images a page builds in the browser (previews).
+        "img-src": [csp.SELF, "data:", "blob:"],
+        "font-src": [csp.SELF],
+        "connect-src": [csp.SELF],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+    }
 }
