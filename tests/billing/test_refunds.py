@@ -10,6 +10,7 @@ from django.urls import reverse
 from jiayuan.billing import ledger, services
 from jiayuan.billing.models import Allocation, Bill, BillLine, CreditNote, FeeItem, Payment, Refund
 from jiayuan.core.errors import Conflict, Forbidden, ValidationFailed
+from jiayuan.core.timeline import timeline_of
 from tests.billing.conftest import unit_total
 from tests.factories import ParkingSpaceFactory
 
@@ -233,6 +234,92 @@ def test_credit_beyond_the_line_amount_is_refused(world, billed):
     line = BillLine.objects.get(bill__unit=world.unit, fee_item__code="LJF")
     with pytest.raises(ValidationFailed):
         services.credit_note_request(line, actor=world.clerk, amount="10.01", reason="x")
+
+
+def _pending_credit(world, billed):
+    line = BillLine.objects.get(bill__unit=world.unit, fee_item__code="LJF")
+    return line, services.credit_note_request(line, actor=world.clerk, amount="4.00", reason="空置减免")
+
+
+def test_r7_2_rejected_credit_note_moves_no_money_and_frees_the_line(world, billed):
+    line, note = _pending_credit(world, billed)
+    receivable = ledger.receivable_of(world.p1.pk, **billed.ids)
+    entries = ledger.JournalEntry.objects.count()
+    services.credit_note_reject(note, actor=world.manager, reason="未核实空置")
+    note.refresh_from_db()
+    assert note.status == CreditNote.Status.REJECTED
+    assert note.approved_by == world.manager and note.decided_at is not None and note.entry is None
+    line.refresh_from_db()
+    assert line.credited == 0 and Bill.objects.get(pk=line.bill_id).credited == 0
+    assert ledger.receivable_of(world.p1.pk, **billed.ids) == receivable
+    assert ledger.JournalEntry.objects.count() == entries
+    # the whole line may be asked for again
+    again = services.credit_note_request(line, actor=world.clerk, amount=str(line.amount), reason="重新申请")
+    assert again.status == CreditNote.Status.PENDING
+
+
+def test_r7_2_credit_note_rejection_is_on_its_timeline_with_the_reason(world, billed):
+    _, note = _pending_credit(world, billed)
+    services.credit_note_reject(note, actor=world.manager, reason="未核实空置")
+    steps = [(e.action, e.from_state, e.to_state, e.actor, e.note) for e in timeline_of(note)]
+    assert steps == [
+        ("request", "", "pending", world.clerk, "空置减免"),
+        ("reject", "pending", "rejected", world.manager, "未核实空置"),
+    ]
+
+
+def test_r7_2_credit_note_rejection_needs_the_approver_role_of_its_project(world, billed, fees):
+    _, note = _pending_credit(world, billed)
+    for user in (world.clerk, fees.finance, world.tech, world.inspector, world.outsider):
+        with pytest.raises(Forbidden):
+            services.credit_note_reject(note, actor=user, reason="越权")
+    note.refresh_from_db()
+    assert note.status == CreditNote.Status.PENDING and note.approved_by is None
+    assert [e.action for e in timeline_of(note)] == ["request"]
+
+
+def test_r7_2_a_decided_credit_note_cannot_be_rejected_or_approved_again(world, billed):
+    line, note = _pending_credit(world, billed)
+    services.credit_note_reject(note, actor=world.manager, reason="驳回")
+    with pytest.raises(Conflict):
+        services.credit_note_reject(note, actor=world.admin, reason="再驳回")
+    with pytest.raises(Conflict):
+        services.credit_note_approve(note, actor=world.admin)
+    line.refresh_from_db()
+    assert line.credited == 0
+    approved = services.credit_note_request(line, actor=world.clerk, amount="1.00", reason="减免")
+    services.credit_note_approve(approved, actor=world.manager)
+    with pytest.raises(Conflict):
+        services.credit_note_reject(approved, actor=world.admin, reason="批后驳回")
+    assert CreditNote.objects.get(pk=approved.pk).status == CreditNote.Status.APPROVED
+
+
+def test_r7_2_requester_with_approval_rights_may_withdraw_but_not_approve_own_credit_note(world, billed):
+    """Four eyes guard the money: approving needs a second person; rejecting moves nothing, so the person
+    who asked may take their own request back."""
+    line = BillLine.objects.get(bill__unit=world.unit, fee_item__code="LJF")
+    note = services.credit_note_request(line, actor=world.admin, amount="2.00", reason="减免")
+    with pytest.raises(ValidationFailed):
+        services.credit_note_approve(note, actor=world.admin)
+    services.credit_note_reject(note, actor=world.admin, reason="撤回")
+    assert CreditNote.objects.get(pk=note.pk).status == CreditNote.Status.REJECTED
+
+
+def test_r7_2_bill_page_rejects_a_credit_note_for_the_approver_only(world, billed, as_user):
+    line, note = _pending_credit(world, billed)
+    url = reverse("billing:credit_reject", kwargs={"pk": note.pk})
+    assert as_user(world.clerk).post(url, {"reason": "越权"}).status_code == 403
+    assert as_user(world.outsider).post(url, {"reason": "越权"}).status_code == 404
+    assert CreditNote.objects.get(pk=note.pk).status == CreditNote.Status.PENDING
+    manager = as_user(world.manager)
+    resp = manager.post(url, {"reason": "未核实空置"})
+    assert resp.status_code == 302 and resp.url == reverse("billing:bill", kwargs={"pk": line.bill_id})
+    assert CreditNote.objects.get(pk=note.pk).status == CreditNote.Status.REJECTED
+    page = manager.get(resp.url).content.decode()
+    assert "冲减已驳回" in page and "已驳回" in page
+    # a second click on a stale page says so, and changes nothing
+    manager.post(url, {"reason": "再驳回"})
+    assert "该冲减单已处理" in manager.get(resp.url).content.decode()
 
 
 # --- the desk finds a parking space ----------------------------------------------------------------------
