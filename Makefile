@@ -41,7 +41,7 @@ bench: install
 	$(BIN)/python bench/billing.py
 
 clean-demo:
-	rm -f var/jiayuan.sqlite3
+	rm -f var/jiayuan.sqlite3 var/demo.env
 
 # Refresh the English catalogue (Chinese is the source language, docs/decisions/0002).
 messages: install

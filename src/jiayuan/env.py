@@ -41,3 +41,36 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None or raw.strip() == "":
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def read_env_file(path) -> dict[str, str]:
+    """``KEY=VALUE`` lines (``#`` comments and blank lines ignored, optional quotes around the value), as
+    systemd's ``EnvironmentFile`` and ``set -a; . file`` read them. A line that is not one is refused."""
+    values: dict[str, str] = {}
+    with open(path, encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            key, sep, value = line.partition("=")
+            key = key.strip()
+            if not sep or not key.isidentifier():
+                raise EnvError(f"{path}, line {number}: expected NAME=value")
+            value = value.strip()
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+                value = value[1:-1]
+            values[key] = value
+    return values
+
+
+def load_env_file(path) -> bool:
+    """Read ``path`` (when it exists) into the environment; variables already set win over the file."""
+    try:
+        values = read_env_file(path)
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise EnvError(f"cannot read {path}: {exc.strerror}") from None
+    for key, value in values.items():
+        os.environ.setdefault(key, value)
+    return True

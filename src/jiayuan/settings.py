@@ -1,16 +1,24 @@
 """Project wiring. Every deployment value comes from the environment (see docs/operators.md)."""
 
+import os
 from pathlib import Path
 
 import dj_database_url
 from csp import constants as csp
 from xstatic.pkg import bootstrap as xstatic_bootstrap
 
-from jiayuan.env import EnvError, env_bool, env_int, env_list, env_str
+from jiayuan.env import EnvError, env_bool, env_int, env_list, env_str, load_env_file
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
 VAR_DIR = Path(env_str("JIAYUAN_VAR_DIR", str(PROJECT_DIR / "var")))
+
+# `make demo` writes var/demo.env (DEBUG, SECRET_KEY, DATABASE_URL) so that the console commands the README
+# shows work against the demo as written. Variables set in the environment win over the file; a site whose
+# environment sets SECRET_KEY (every production site) never reads it.
+DEMO_ENV_FILE = VAR_DIR / "demo.env"
+if env_bool("JIAYUAN_DEMO_ENV", True) and not os.environ.get("SECRET_KEY"):
+    load_env_file(DEMO_ENV_FILE)
 
 # Production-safe defaults: DEBUG off, a secret required unless DEBUG is on.
 DEBUG = env_bool("DEBUG", False)
@@ -85,13 +93,21 @@ TEMPLATES = [
 ]
 
 DEFAULT_SQLITE = f"sqlite:///{VAR_DIR / 'jiayuan.sqlite3'}"
-DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", DEFAULT_SQLITE),
-        conn_max_age=env_int("CONN_MAX_AGE", 60, minimum=0),
-        conn_health_checks=True,
-    )
-}
+try:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            env_str("DATABASE_URL", DEFAULT_SQLITE),
+            conn_max_age=env_int("CONN_MAX_AGE", 60, minimum=0),
+            conn_health_checks=True,
+        )
+    }
+except EnvError:
+    raise
+except ValueError:  # dj_database_url: unknown scheme, bad port… (never echo the URL: it holds a password)
+    raise EnvError(
+        "DATABASE_URL is not a database URL: expected postgres://user:password@host:5432/name or "
+        "sqlite:////absolute/path, with special characters in the password %-quoted"
+    ) from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default keeps its database under var/, which a fresh checkout does not have yet.
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)

@@ -5,6 +5,8 @@ import tempfile
 
 os.environ.setdefault("JIAYUAN_ALLOW_INSECURE_KEY", "1")
 os.environ.setdefault("JIAYUAN_MANIFEST_STATIC", "0")
+# The suite never reads the demo's var/demo.env (its DEBUG and database are the demo's, not the tests').
+os.environ.setdefault("JIAYUAN_DEMO_ENV", "0")
 
 from jiayuan.settings import *  # noqa: E402,F403
 from jiayuan.settings import DATABASES  # noqa: E402

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 import unicodedata
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from jiayuan.env import env_int
+from jiayuan.env import env_int, read_env_file
 from jiayuan.portal.demo import DEMO_LOGINS, DEMO_PASSWORD
 
 
@@ -43,6 +46,28 @@ def banner(url: str) -> str:
     )
 
 
+DEMO_ENV_HEADER = """\
+# Written by `jiayuan demo` (make demo). The settings read this file when it is present, so that console
+# commands such as `.venv/bin/jiayuan create_token clerk` work against the demo as the README shows them;
+# variables set in the environment win over it. `make clean-demo` removes it. Never for production:
+# a site whose environment sets SECRET_KEY does not read it (docs/operators.md).
+"""
+
+
+def write_demo_env(path: Path, database_url: str) -> None:
+    """Write the demo's settings file: DEBUG on, a random SECRET_KEY made once and then kept, the database
+    the demo was built in. Readable by its owner only (it holds the key)."""
+    previous = read_env_file(path) if path.exists() else {}
+    secret_key = previous.get("SECRET_KEY") or secrets.token_urlsafe(50)
+    lines = [DEMO_ENV_HEADER, "DEBUG=1", f"SECRET_KEY={secret_key}", f"DATABASE_URL={database_url}", ""]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".tmp")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write("\n".join(lines))
+    os.replace(partial, path)
+
+
 class Command(BaseCommand):
     help = "一键演示：迁移数据库、首次装载演示数据、打印演示账号并启动开发服务器。"
 
@@ -62,6 +87,7 @@ class Command(BaseCommand):
                     "DEBUG 未开启：开发服务器不会提供静态文件，请用 make demo 或 DEBUG=1 运行。"
                 )
             )
+        write_demo_env(settings.DEMO_ENV_FILE, os.environ.get("DATABASE_URL") or settings.DEFAULT_SQLITE)
         self.stdout.write("正在迁移数据库…")
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("正在检查演示数据…")
