@@ -153,9 +153,22 @@ FILE_SERVING_INTERNAL_URL = "/protected-media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# HTTPS (docs/operators.md "HTTPS"): with DEBUG off every request is redirected to https://, answered with
+# HSTS, and cookies travel over HTTPS only. JIAYUAN_HTTPS=0 turns all of it off, for a site served over plain
+# HTTP on a closed network. Behind nginx, BEHIND_TLS_PROXY=true trusts its X-Forwarded-Proto.
+JIAYUAN_HTTPS = env_bool("JIAYUAN_HTTPS", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
-CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", JIAYUAN_HTTPS)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", JIAYUAN_HTTPS)
+SECURE_SSL_REDIRECT = JIAYUAN_HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # monitors ask gunicorn directly, without the proxy's header
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600, minimum=0) if JIAYUAN_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# Preloading puts the domain (and all its subdomains) into the browsers' built-in lists, for months after it
+# is withdrawn: the domain owner's decision, so off unless SECURE_HSTS_PRELOAD=true, and check --deploy's
+# reminder about it (W021) is silenced.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None

@@ -16,6 +16,7 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="jiayuan-media-")
 STATIC_ROOT = tempfile.mkdtemp(prefix="jiayuan-static-")
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+SECURE_SSL_REDIRECT = False  # the test client and live_server speak plain HTTP
 CELERY_TASK_ALWAYS_EAGER = True
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]  # noqa: F405
