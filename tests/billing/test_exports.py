@@ -5,10 +5,13 @@ from datetime import date
 
 from beancount import loader
 from django.urls import reverse
+from freezegun import freeze_time
 from openpyxl import load_workbook
 
-from jiayuan.billing import services
+from jiayuan.billing import reports, services
 from jiayuan.billing.exporting import journal_beancount
+from jiayuan.billing.models import ExpenseCategory
+from jiayuan.billing.services.expenses import expense_record
 
 
 def _books(world, fees):
@@ -37,3 +40,32 @@ def test_r7_3_journal_downloads_for_ledger_readers_only(world, fees, as_user):
     assert as_user(fees.finance).get(reverse("billing:ledger_beancount")).content.startswith(b"option")
     assert as_user(world.clerk).get(reverse("billing:ledger_beancount")).status_code == 403
     assert as_user(world.owner).get(reverse("billing:ledger_xlsx")).status_code in (302, 403)
+
+
+EVIL = '=HYPERLINK("http://evil","x")'
+
+
+@freeze_time("2026-11-20 10:00:00+08:00")
+def test_journal_and_disclosure_excel_write_formula_like_text_as_text(world, fees, as_user):
+    """A fee item or expense category named like a formula is a string cell in both workbooks."""
+    fees.rubbish.name = EVIL
+    fees.rubbish.save(update_fields=["name"])
+    _books(world, fees)
+    category = ExpenseCategory.objects.create(code="EVIL", name=EVIL)
+    expense_record(
+        world.p1.pk,
+        actor=fees.finance,
+        category=category,
+        amount="1.00",
+        spent_on=date(2026, 11, 5),
+        payee="+1",
+        paid_from="cash",
+    )
+    journal = load_workbook(io.BytesIO(as_user(fees.finance).get(reverse("billing:ledger_xlsx")).content))
+    memos = [row[2] for row in journal.active.iter_rows(min_row=2)]
+    memo = next(c for c in memos if c.value.startswith("=HYPERLINK"))
+    assert (memo.value, memo.data_type) == (f"{EVIL}：+1", "s")
+    report = reports.disclosure(world.p1, 2026)
+    ws = load_workbook(io.BytesIO(reports.disclosure_xlsx(report))).active
+    evil = [c for (c,) in ws.iter_rows(max_col=1) if c.value == EVIL]
+    assert len(evil) == 2 and {c.data_type for c in evil} == {"s"}  # the income and the expense row

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from jiayuan.core.models import PersonalDataAccess
 from jiayuan.estate.exporting import export_estate
@@ -211,3 +212,19 @@ def test_export_of_a_big_project_runs_a_bounded_number_of_queries(
 
     with django_assert_max_num_queries(6):
         export_estate(fresh, io.BytesIO())
+
+
+def test_export_writes_formula_like_text_as_text(world):
+    """A party or building named like a formula is a string cell in the export, exactly as typed."""
+    evil = '=HYPERLINK("http://evil","x")'
+    world.building.name = "+3号楼"
+    world.building.save(update_fields=["name"])
+    OccupancyFactory(
+        unit=world.unit, party=PartyFactory(project=world.p1, name=evil), relation="family", is_primary=False
+    )
+    out = io.BytesIO()
+    export_estate(world.p1, out)
+    ws = load_workbook(io.BytesIO(out.getvalue()))["房屋"]
+    cells = [c for row in ws.iter_rows(min_row=2) for c in row if c.value in (evil, "+3号楼")]
+    assert {c.value for c in cells} == {evil, "+3号楼"}
+    assert {c.data_type for c in cells} == {"s"}

@@ -49,3 +49,19 @@ def test_ledger_refused_to_technician_and_owner(world, as_user):
             403,
         }
     assert not Job.objects.exists()
+
+
+def test_repair_ledger_writes_formula_like_text_as_text(world, as_user, worked, settings, tmp_path):
+    """An owner's ``=HYPERLINK(...)`` is a string cell in the staff ledger, not a live formula."""
+    settings.MEDIA_ROOT = tmp_path
+    evil = '=HYPERLINK("http://evil","x")'
+    with freeze_time("2026-11-10 10:00:00+08:00"):
+        req = worked(content=evil, contact_name="@SUM(1+1)")
+        services.request_complete(req, actor=world.tech, note="+1+2")
+    as_user(world.clerk).post(reverse("service:ledger_export"), {"month": "2026-11"})
+    ws = _book(Job.objects.get())["报修台帐"]
+    header = [c.value for c in ws[1]]
+    cells = {h: c for h, c in zip(header, ws[2], strict=True)}
+    for column, text in (("报修内容", evil), ("报修人", "@SUM(1+1)"), ("处理结果", "+1+2")):
+        assert (cells[column].value, cells[column].data_type) == (text, "s")
+        assert cells[column].quotePrefix  # Excel keeps it text when the clerk edits the cell

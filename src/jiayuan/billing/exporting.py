@@ -9,6 +9,7 @@ from datetime import date
 from openpyxl import Workbook
 
 from jiayuan.billing.models import Account, JournalLine
+from jiayuan.core.excel import append_row
 
 ROOTS = {
     Account.Kind.ASSET: "Assets",
@@ -65,10 +66,11 @@ def journal_xlsx(project_id: int, *, until: date | None = None) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "凭证"
-    ws.append(["日期", "凭证号", "摘要", "科目代码", "科目名称", "借方", "贷方", "房号/车位"])
+    append_row(ws, ["日期", "凭证号", "摘要", "科目代码", "科目名称", "借方", "贷方", "房号/车位"])
     for line in _lines(project_id, until).select_related("account"):
         holder = line.unit.address if line.unit_id else (line.space.code if line.space_id else "")
-        ws.append(
+        append_row(
+            ws,
             [
                 line.entry.date,
                 line.entry.number,
@@ -78,7 +80,7 @@ def journal_xlsx(project_id: int, *, until: date | None = None) -> bytes:
                 line.debit,
                 line.credit,
                 holder,
-            ]
+            ],
         )
     buf = io.BytesIO()
     wb.save(buf)

@@ -88,24 +88,26 @@ def disclosure_xlsx(report: Disclosure) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from jiayuan.core.excel import append_row
+
     wb = Workbook()
     ws = wb.active
     ws.title = f"{report.year}年收支"
     bold = Font(bold=True)
-    ws.append([f"{report.project_name} {report.year}年度物业服务收支情况"])
+    append_row(ws, [f"{report.project_name} {report.year}年度物业服务收支情况"])
     ws["A1"].font = bold
-    ws.append([])
-    ws.append(["一、收入", "金额（元）"])
+    append_row(ws, [])
+    append_row(ws, ["一、收入", "金额（元）"])
     for row in report.income:
-        ws.append([row["name"], row["amount"]])
-    ws.append(["收入合计", report.income_total])
-    ws.append([])
-    ws.append(["二、支出", "金额（元）"])
+        append_row(ws, [row["name"], row["amount"]])
+    append_row(ws, ["收入合计", report.income_total])
+    append_row(ws, [])
+    append_row(ws, ["二、支出", "金额（元）"])
     for row in report.expenses:
-        ws.append([row["name"], row["amount"]])
-    ws.append(["支出合计", report.expense_total])
-    ws.append([])
-    ws.append(["三、结余（收入－支出）", report.surplus])
+        append_row(ws, [row["name"], row["amount"]])
+    append_row(ws, ["支出合计", report.expense_total])
+    append_row(ws, [])
+    append_row(ws, ["三、结余（收入－支出）", report.surplus])
     for cells in ws.iter_rows(min_col=2, max_col=2):
         for cell in cells:
             if isinstance(cell.value, Decimal):

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from jiayuan.core import excel
 from jiayuan.core.errors import Forbidden, ValidationFailed
 from jiayuan.core.masking import mask_id, mask_phone
 from jiayuan.core.models import PersonalDataAccess
@@ -134,9 +134,9 @@ def write_workbook(fileobj, rows: list[tuple]) -> None:
     _set_widths(ws)
     ws.freeze_panes = "A2"
     _add_validations(ws)
-    ws.append([_header_cell(ws, c) for c in COLUMNS])
+    excel.append_row(ws, [_header_cell(ws, c) for c in COLUMNS])
     for row in rows:
-        ws.append([_data_cell(ws, c, v) for c, v in zip(COLUMNS, row, strict=True)])
+        excel.append_row(ws, [_data_cell(ws, c, v) for c, v in zip(COLUMNS, row, strict=True)])
     wb.save(fileobj)
 
 
@@ -148,15 +148,15 @@ def write_template(fileobj) -> None:
     _set_widths(ws)
     ws.freeze_panes = "A2"
     for idx, col in enumerate(COLUMNS, start=1):
-        _style_header(ws.cell(row=1, column=idx, value=col.title), col)
+        _style_header(excel.put(ws, 1, idx, col.title), col)
         if col.key in TEXT_KEYS:
             # Pre-format the column as text so what clerks type (0502, 330102199001011234) stays as typed.
             for r in range(2, 1002):
                 ws.cell(row=r, column=idx).number_format = "@"
     for idx, (col, value) in enumerate(zip(COLUMNS, EXAMPLE_ROW, strict=True), start=1):
-        cell = ws.cell(row=2, column=idx, value=value)
+        example = excel.put(ws, 2, idx, value)
         if col.key in AREA_KEYS:
-            cell.number_format = "0.00"
+            example.number_format = "0.00"
     _add_validations(ws)
     _write_help(wb.create_sheet("说明"))
     wb.save(fileobj)
@@ -173,23 +173,19 @@ def _style_header(cell, col) -> None:
     cell.alignment = Alignment(horizontal="center", vertical="center")
 
 
-def _header_cell(ws, col) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=col.title)
-    _style_header(cell, col)
-    return cell
+def _header_cell(ws, col):
+    header = excel.cell(ws, col.title)
+    _style_header(header, col)
+    return header
 
 
 def _data_cell(ws, col, value):
     if value in (None, ""):
         return None
     if col.key in TEXT_KEYS:
-        cell = WriteOnlyCell(ws, value=str(value))
-        cell.number_format = "@"
-        return cell
+        return excel.cell(ws, str(value), number_format="@")
     if col.key in AREA_KEYS:
-        cell = WriteOnlyCell(ws, value=value)
-        cell.number_format = "0.00"
-        return cell
+        return excel.cell(ws, value, number_format="0.00")
     return value
 
 
@@ -224,17 +220,19 @@ HELP_NOTES = (
 
 
 def _write_help(ws) -> None:
-    ws.append(["列名", "是否必填", "说明", "可选值"])
+    excel.append_row(ws, ["列名", "是否必填", "说明", "可选值"])
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
     for col in COLUMNS:
-        ws.append([col.header, "必填" if col.required else "选填", col.help, "、".join(col.choices)])
-    ws.append([])
-    ws.append(["导入规则"])
+        excel.append_row(
+            ws, [col.header, "必填" if col.required else "选填", col.help, "、".join(col.choices)]
+        )
+    excel.append_row(ws, [])
+    excel.append_row(ws, ["导入规则"])
     ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
     for n, note in enumerate(HELP_NOTES, start=1):
-        ws.append([f"{n}.", "", note])
+        excel.append_row(ws, [f"{n}.", "", note])
     for letter, width in zip("ABCD", (16, 10, 80, 36), strict=True):
         ws.column_dimensions[letter].width = width
     for row in ws.iter_rows(min_row=2):

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from jiayuan.core.errors import ValidationFailed
+from jiayuan.core.excel import append_row
 from jiayuan.core.indicators import Period
 from jiayuan.core.jobs import JobOutput, register_job
 from jiayuan.core.masking import mask_phone
@@ -81,7 +82,7 @@ def write_ledger(user, project, period: Period, out) -> int:
     wb = Workbook()
     ws = wb.active
     ws.title = "报修台帐"
-    ws.append(list(COLUMNS))
+    append_row(ws, COLUMNS)
     for cell in ws[1]:
         cell.font, cell.fill = Font(bold=True), HEADER_FILL
     by_scope, by_building, by_person = Counter(), Counter(), Counter()
@@ -89,7 +90,8 @@ def write_ledger(user, project, period: Period, out) -> int:
     for req in ledger_rows(user, project, period).iterator(chunk_size=500):
         materials = list(req.materials.all())
         amount = sum((m.quantity * m.unit_price for m in materials if m.unit_price is not None), start=0)
-        ws.append(
+        append_row(
+            ws,
             [
                 req.number,
                 _local(req.received_at),
@@ -115,23 +117,23 @@ def write_ledger(user, project, period: Period, out) -> int:
                 "是" if req.is_rework else "",
                 _local(req.visited_at),
                 req.rating,
-            ]
+            ],
         )
         count += 1
         by_scope[req.get_repair_scope_display()] += 1
         by_building[req.unit.building.name if req.unit_id else "公共区域"] += 1
         by_person[_name(req.assignee) or "（未指派）"] += 1
     summary = wb.create_sheet("汇总")
-    summary.append([f"{project.name} {period.label} 报修汇总", "", ""])
+    append_row(summary, [f"{project.name} {period.label} 报修汇总", "", ""])
     summary["A1"].font = Font(bold=True)
     for title, counter in (("按报修范围", by_scope), ("按楼栋", by_building), ("按维修人", by_person)):
-        summary.append([])
-        summary.append([title, "单数"])
+        append_row(summary, [])
+        append_row(summary, [title, "单数"])
         summary.cell(summary.max_row, 1).font = Font(bold=True)
         for key, n in counter.most_common():
-            summary.append([key, n])
-    summary.append([])
-    summary.append(["合计", count])
+            append_row(summary, [key, n])
+    append_row(summary, [])
+    append_row(summary, ["合计", count])
     wb.save(out)
     if reveal and count:
         PersonalDataAccess.objects.create(
