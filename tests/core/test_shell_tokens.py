@@ -27,7 +27,7 @@ def test_profile_of_company_admin_says_all_projects(world, as_user):
 
 def test_created_token_is_shown_once_with_a_curl_example(world, as_user):
     client = as_user(world.clerk)
-    response = client.post(reverse("token_create"), {"name": "报表脚本"})
+    response = client.post(reverse("token_create"), {"name": "报表脚本", "password": "jiayuan-demo"})
     assert response.status_code == 302 and response.url == reverse("profile")
     html = client.get(reverse("profile")).content.decode()
     raw = TOKEN_RE.search(html.split('data-testid="new-token"', 1)[1])[0]
@@ -41,7 +41,9 @@ def test_created_token_is_shown_once_with_a_curl_example(world, as_user):
 
 
 def test_token_name_longer_than_60_characters_is_refused(world, as_user):
-    response = as_user(world.clerk).post(reverse("token_create"), {"name": "长" * 61})
+    response = as_user(world.clerk).post(
+        reverse("token_create"), {"name": "长" * 61, "password": "jiayuan-demo"}
+    )
     assert response.status_code == 422
     assert "is-invalid" in response.content.decode()
     assert not ApiToken.objects.exists()
