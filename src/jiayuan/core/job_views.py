@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from jiayuan.core.errors import NotFound
+from jiayuan.core.files import serve_file
 from jiayuan.core.jobs import job_for, job_kind
 
 
@@ -30,9 +31,9 @@ def job_page(request, job_id: int):
 
 
 @login_required
-@require_GET
+@require_safe
 def job_download(request, job_id: int):
     job = _job(request, job_id)
     if job.state != job.State.DONE or not job.file:
         raise Http404("文件尚未生成")
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
+    return serve_file(request, job.file, download_name=job.filename or None)

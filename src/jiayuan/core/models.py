@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jiayuan.core.files import PrivateName
 from jiayuan.core.scoping import ScopedQuerySet
 
 
@@ -164,7 +165,7 @@ class Job(models.Model):
     state = models.CharField(_("状态"), max_length=8, choices=State.choices, default=State.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
     message = models.CharField(_("结果"), max_length=500, blank=True)
-    file = models.FileField(upload_to="jobs/%Y/%m/", blank=True)
+    file = models.FileField(upload_to=PrivateName("jobs"), blank=True)
     filename = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("repair/new/", views_service.request_new, name="request_new"),
     path("repair/special/", views_service.special_services, name="special_services"),
     path("repair/<int:pk>/", views_service.request_page, name="request"),
+    path("repair/<int:pk>/photos/<int:photo_pk>/", views_service.photo, name="photo"),
     path("repair/<int:pk>/confirm/", views_service.request_confirm, name="request_confirm"),
     path("repair/<int:pk>/rate/", views_service.request_rate, name="request_rate"),
     path("pay/", views_billing.pay, name="pay"),

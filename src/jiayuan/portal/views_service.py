@@ -13,13 +13,15 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
-from jiayuan.core.errors import DomainError, Forbidden
+from jiayuan.core.errors import DomainError, Forbidden, NotFound
+from jiayuan.core.files import serve_file
 from jiayuan.portal.selectors import my_units
 from jiayuan.service import services
 from jiayuan.service.forms import PortalRequestForm, RateForm
 from jiayuan.service.models import Channel, Photo, RequestType, State
-from jiayuan.service.selectors import owner_requests, request_timeline, special_menu
+from jiayuan.service.selectors import owner_requests, request_photo, request_timeline, special_menu
 from jiayuan.service.services._common import ACTION_LABELS
 
 # Desk-internal notes the owner does not read in the timeline: what was asked of the responsible party and
@@ -117,6 +119,17 @@ def special_services(request):
     if not units:
         raise PermissionDenied(_("您还没有登记的房屋，请联系物业服务中心"))
     return render(request, "portal/service/menu.html", {"tab": "repair", "menu": _menu(request.user, units)})
+
+
+@login_required
+@require_safe
+def photo(request, pk: int, photo_pk: int):
+    """A photo of one of the owner's own requests; a neighbour's is a 404 like the request itself."""
+    try:
+        found = request_photo(request.user, pk, photo_pk, own_only=True)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return serve_file(request, found.image, inline=True)
 
 
 @login_required

@@ -8,10 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jiayuan.core.files import PrivateName
 from jiayuan.core.models import ProjectScoped
 
 
 def evidence_path(entry: IndicatorEntry, filename: str) -> str:
+    """The former, guessable ``upload_to`` (project, month, original name); kept because migration 0001
+    names it. New files are named by ``PrivateName``."""
     return f"quality/evidence/{entry.project_id}/{entry.period:%Y-%m}/{filename}"
 
 
@@ -27,7 +30,7 @@ class IndicatorEntry(ProjectScoped):
     # Empty for a count (起/年): the figure is the numerator itself.
     denominator = models.DecimalField(_("分母"), max_digits=12, decimal_places=2, null=True, blank=True)
     evidence = models.TextField(_("依据说明"))
-    evidence_file = models.FileField(_("依据附件"), upload_to=evidence_path, blank=True, max_length=200)
+    evidence_file = models.FileField(_("依据附件"), upload_to=PrivateName("quality/evidence"), blank=True, max_length=200)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("录入人")
     )

@@ -3,18 +3,21 @@ form typing in a figure with its evidence."""
 
 from __future__ import annotations
 
+import os
 import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from jiayuan.core.errors import DomainError, Forbidden
+from jiayuan.core.files import serve_file
 from jiayuan.core.scoping import scope_of
 from jiayuan.core.tables import paginate
 from jiayuan.org.selectors import projects_for
@@ -169,6 +172,7 @@ def entry_add(request):
 
 
 @login_required
+@require_safe
 def evidence(request):
     """The attached evidence of one entry, to those who may see the project's indicators."""
     raw = request.GET.get("id", "")
@@ -179,4 +183,5 @@ def evidence(request):
     entry = selectors.entry_for(request.user, entry_id, allowed) if entry_id else None
     if entry is None or not entry.evidence_file:
         raise Http404(_("附件不存在或无权查看"))
-    return FileResponse(entry.evidence_file.open("rb"), as_attachment=True)
+    ext = os.path.splitext(entry.evidence_file.name)[1]
+    return serve_file(request, entry.evidence_file, download_name=f"{entry.code}-{entry.period:%Y-%m}{ext}")

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jiayuan.core.files import PrivateName
 from jiayuan.core.models import ProjectScoped
 
 
@@ -322,7 +323,7 @@ class Photo(ProjectScoped):
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.PROTECT, related_name="photos")
     stage = models.CharField(_("阶段"), max_length=8, choices=Stage.choices, default=Stage.REPORT)
-    image = models.ImageField(_("照片"), upload_to="service/%Y/%m/")
+    image = models.ImageField(_("照片"), upload_to=PrivateName("service"))
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jiayuan.core.files import PrivateName
 from jiayuan.core.models import ProjectScoped
 
 # --- R3.9 goods-release slip (物品出门条) ------------------------------------------------------------------
@@ -341,7 +342,7 @@ class DefectPhoto(ProjectScoped):
 
     defect = models.ForeignKey(LegacyDefect, on_delete=models.PROTECT, related_name="photos")
     stage = models.CharField(_("阶段"), max_length=10, choices=Stage.choices, default=Stage.FOUND)
-    image = models.ImageField(_("照片"), upload_to="service/defects/%Y/%m/")
+    image = models.ImageField(_("照片"), upload_to=PrivateName("service/defects"))
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )

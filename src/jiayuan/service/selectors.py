@@ -15,6 +15,7 @@ from jiayuan.core.errors import NotFound, ValidationFailed
 from jiayuan.core.timeline import timeline_of
 from jiayuan.service.models import (
     OPEN_STATES,
+    Photo,
     Referral,
     RepairScope,
     RequestType,
@@ -121,6 +122,20 @@ def owner_requests(user) -> QuerySet:
     """The portal's "my requests": only the owner's own units' and own requests."""
     owned = ServiceRequest._base_manager.filter(ServiceRequest.owner_q(user)).values("pk")
     return _rows(ServiceRequest.objects.visible_to(user).filter(pk__in=owned))
+
+
+def request_photo(user, request_pk: int, photo_pk: int, *, own_only: bool = False) -> Photo:
+    """A photo of a request the user may read, checked like the request itself: staff through the request's
+    project and work order, an owner (``own_only``, the portal) only for their own units' requests."""
+    requests = owner_requests(user) if own_only else readable(user)
+    photo = (
+        Photo.objects.visible_to(user)
+        .filter(pk=photo_pk, request_id=request_pk, request__in=requests.values("pk"))
+        .first()
+    )
+    if photo is None:
+        raise NotFound("照片不存在或无权查看")
+    return photo
 
 
 def now():

@@ -115,6 +115,20 @@ def overdue_defects(qs: QuerySet) -> QuerySet:
     return qs.filter(state__in=DEFECT_OPEN_STATES, deadline__lt=timezone.localdate())
 
 
+def defect_photo(user, defect_pk: int, photo_pk: int) -> DefectPhoto:
+    """A photo of a legacy defect the user may read (the defect's own scope); the view checks the role."""
+    photo = (
+        DefectPhoto.objects.visible_to(user)
+        .filter(
+            pk=photo_pk, defect_id=defect_pk, defect__in=LegacyDefect.objects.visible_to(user).values("pk")
+        )
+        .first()
+    )
+    if photo is None:
+        raise NotFound()
+    return photo
+
+
 def defect_counts(qs: QuerySet) -> dict[str, int]:
     today = timezone.localdate()
     return qs.aggregate(

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/lookup/", views.lookup, name="lookup"),
     path("requests/<int:pk>/", views.request_page, name="request"),
     path("requests/<int:pk>/work-order.pdf", views.work_order, name="work_order"),
+    path("requests/<int:pk>/photos/<int:photo_pk>/", views.photo, name="photo"),
     path("requests/<int:pk>/<slug:name>/", views.action, name="action"),
     path("jobs/", views.jobs, name="jobs"),
     path("visits/", views.visits, name="visits"),
@@ -32,5 +33,6 @@ urlpatterns = [
     path("defects/", views_desk.defects, name="defects"),
     path("defects/new/", views_desk.defect_new, name="defect_new"),
     path("defects/<int:pk>/", views_desk.defect_page, name="defect"),
+    path("defects/<int:pk>/photos/<int:photo_pk>/", views_desk.defect_photo, name="defect_photo"),
     path("defects/<int:pk>/<slug:name>/", views_desk.defect_action, name="defect_action"),
 ]

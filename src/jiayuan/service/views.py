@@ -14,10 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from jiayuan.billing.permissions import can_manage_fees
 from jiayuan.core.errors import Forbidden, NotFound, ValidationFailed
+from jiayuan.core.files import serve_file
 from jiayuan.core.indicators import Period
 from jiayuan.core.jobs import job_start
 from jiayuan.core.masking import mask_phone
@@ -41,6 +42,7 @@ from jiayuan.service.selectors import (
     recent_requests,
     repair_summary,
     request_detail,
+    request_photo,
     request_timeline,
     requests_for,
     special_menu,
@@ -551,6 +553,19 @@ def request_page(request, pk: int):
             "signature_image": is_signature_image(req.signature),
         },
     )
+
+
+@login_required
+@require_safe
+def photo(request, pk: int, photo_pk: int):
+    """A photo of a request, to the staff who may open the request's page (owners use the portal's)."""
+    if not scope_of(request.user).is_staff_member:
+        raise PermissionDenied(_("业主请在业主门户查看"))
+    try:
+        found = request_photo(request.user, pk, photo_pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return serve_file(request, found.image, inline=True)
 
 
 @login_required

@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from jiayuan.core.errors import DomainError, Forbidden, NotFound
+from jiayuan.core.files import serve_file
 from jiayuan.core.masking import mask_id, mask_name, mask_phone
 from jiayuan.core.scoping import scope_of
 from jiayuan.core.tables import paginate
@@ -657,6 +658,16 @@ DEFECT_ACTIONS: dict[str, Action] = {
         confirm=gettext_lazy("判定为非开发商遗留问题后关闭，不再跟踪整改。"),
     ),
 }
+
+
+@login_required
+@require_safe
+def defect_photo(request, pk: int, photo_pk: int):
+    """A photo of a legacy defect, to those who may open the defect's page."""
+    photo = _fetch(request, lambda user, photo_id: sel.defect_photo(user, pk, photo_id), photo_pk)
+    if not desk.can_view_defects(request.user, photo.project_id):
+        raise PermissionDenied(_("您没有查看遗留问题的权限"))
+    return serve_file(request, photo.image, inline=True)
 
 
 @login_required
