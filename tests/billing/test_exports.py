@@ -9,8 +9,8 @@ from freezegun import freeze_time
 from openpyxl import load_workbook
 
 from jiayuan.billing import reports, services
-from jiayuan.billing.exporting import journal_beancount
-from jiayuan.billing.models import ExpenseCategory
+from jiayuan.billing.exporting import beancount_account, journal_beancount
+from jiayuan.billing.models import Account, ExpenseCategory
 from jiayuan.billing.services.expenses import expense_record
 
 
@@ -69,3 +69,30 @@ def test_journal_and_disclosure_excel_write_formula_like_text_as_text(world, fee
     ws = load_workbook(io.BytesIO(reports.disclosure_xlsx(report))).active
     evil = [c for (c,) in ws.iter_rows(max_col=1) if c.value == EVIL]
     assert len(evil) == 2 and {c.data_type for c in evil} == {"s"}  # the income and the expense row
+
+
+def test_fee_items_whose_codes_differ_in_punctuation_get_their_own_beancount_accounts(world, fees):
+    """``DUP_1`` and ``DUP-1`` once both became ``Income:A6001-DUP-1``, which bean-check refuses."""
+    for code in ("DUP_1", "DUP-1"):
+        item = services.fee_item_create(world.p1.pk, actor=fees.finance, code=code, name=code, kind="fixed")
+        services.price_version_add(item, actor=fees.finance, valid_from=date(2026, 1, 1), unit_price="7")
+    services.billing_run_start(world.p1.pk, date(2026, 11, 1), actor=fees.finance)
+    entries, errors, _options = loader.load_string(journal_beancount(world.p1.pk))
+    assert errors == []
+    income = {}
+    for entry in entries:
+        for posting in getattr(entry, "postings", []):
+            if posting.account.startswith("Income:A6001-DUP"):
+                income[posting.account] = income.get(posting.account, 0) - posting.units.number
+    assert len(income) == 2 and len(set(income.values())) == 1 and min(income.values()) > 0
+
+
+def test_plain_account_codes_keep_their_readable_beancount_names(world):
+    account = Account(project=world.p1, code="1002.01", name="银行存款", kind=Account.Kind.ASSET)
+    assert beancount_account(account) == "Assets:A1002-01"
+
+
+@freeze_time("2026-12-31 17:00:00+00:00")  # New Year's Day 01:00 in Shanghai
+def test_beancount_without_entries_opens_accounts_on_the_local_date(world):
+    Account.objects.create(project=world.p1, code="1001", name="库存现金", kind=Account.Kind.ASSET)
+    assert "2027-01-01 open Assets:A1001 CNY" in journal_beancount(world.p1.pk)

@@ -6,6 +6,7 @@ import io
 import re
 from datetime import date
 
+from django.utils import timezone
 from openpyxl import Workbook
 
 from jiayuan.billing.models import Account, JournalLine
@@ -19,10 +20,22 @@ ROOTS = {
 }
 
 
+# A code of letters and digits in dot-separated groups maps to a name without "--" and back.
+PLAIN_CODE = re.compile(r"[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*")
+
+
 def beancount_account(account: Account) -> str:
-    """``1002.01`` (asset) → ``Assets:A1002-01``: Beancount components start with a capital or digit."""
-    code = re.sub(r"[^A-Za-z0-9-]", "-", account.code).strip("-") or "X"
-    return f"{ROOTS[account.kind]}:A{code}"
+    """``1002.01`` (asset) → ``Assets:A1002-01``: Beancount components start with a capital or digit
+    and hold only letters, digits and ``-``, so the dots of a plain code become ``-``.
+
+    Any other code (``6001.DUP_1``, ``6001.DUP-1``, one in Chinese) would lose characters, and two
+    accounts could share a name that bean-check then refuses: it gets its id after ``--``
+    (``Income:A6001-DUP-1--17``). Names stay unique whatever the codes: a plain code's name never holds
+    ``--``; any other ends in ``--`` and the account's id, so two of them differ at least there."""
+    if PLAIN_CODE.fullmatch(account.code):
+        return f"{ROOTS[account.kind]}:A{account.code.replace('.', '-')}"
+    code = re.sub(r"[^A-Za-z0-9]", "-", account.code).strip("-")
+    return f"{ROOTS[account.kind]}:A{code}--{account.pk}"
 
 
 def _quote(text: str) -> str:
@@ -39,7 +52,7 @@ def _lines(project_id: int, until: date | None):
 def journal_beancount(project_id: int, *, until: date | None = None) -> str:
     accounts = {a.pk: a for a in Account.objects.filter(project_id=project_id)}
     lines = list(_lines(project_id, until))
-    first = lines[0].entry.date if lines else date.today()
+    first = lines[0].entry.date if lines else timezone.localdate()
     out = ['option "operating_currency" "CNY"', ""]
     for account in sorted(accounts.values(), key=lambda a: a.code):
         out.append(f"{first:%Y-%m-%d} open {beancount_account(account)} CNY")
