@@ -10,6 +10,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
 
 from jiayuan.env import env_int, read_env_file
 from jiayuan.portal.demo import DEMO_LOGINS, DEMO_PASSWORD
@@ -68,6 +69,16 @@ def write_demo_env(path: Path, database_url: str) -> None:
     os.replace(partial, path)
 
 
+def serve(addr: str, port: int, *, use_ipv6: bool) -> None:
+    """Django's development server, without persistent database connections: it answers every request in
+    a new thread, and each thread would keep its own connection for CONN_MAX_AGE seconds (on PostgreSQL,
+    ~150 requests and the server refuses everyone with "too many clients")."""
+    for alias in connections:
+        connections.settings[alias]["CONN_MAX_AGE"] = 0
+    connections.close_all()
+    call_command("runserver", f"{addr}:{port}", use_reloader=False, use_ipv6=use_ipv6)
+
+
 class Command(BaseCommand):
     help = "一键演示：迁移数据库、首次装载演示数据、打印演示账号并启动开发服务器。"
 
@@ -99,4 +110,4 @@ class Command(BaseCommand):
             return
         self.stdout.write("正在启动开发服务器（按 Ctrl+C 停止）…")
         addr = f"[{host}]" if ":" in host else host
-        call_command("runserver", f"{addr}:{port}", use_reloader=False, use_ipv6=":" in host)
+        serve(addr, port, use_ipv6=":" in host)
