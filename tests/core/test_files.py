@@ -152,6 +152,17 @@ def test_a_truncated_jpeg_is_refused_though_pillow_verify_accepts_it():
     assert "不是有效的图片" in upload_problem(upload, PHOTO)
 
 
+def test_a_truncated_picture_is_refused_after_weasyprint_relaxed_pillow(monkeypatch):
+    """WeasyPrint's import sets Pillow's process-wide LOAD_TRUNCATED_IMAGES; uploads stay strict."""
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    data = jpeg_bytes()
+    upload = SimpleUploadedFile("photo.jpg", data[: len(data) // 2], content_type="image/jpeg")
+    assert "不是有效的图片" in upload_problem(upload, PHOTO)
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # left as WeasyPrint wants it
+
+
 def test_a_picture_of_too_many_pixels_is_refused():
     buf = io.BytesIO()
     Image.new("1", (10_000, 6_000)).save(buf, "PNG")  # a few KB on disk, 60 MP decoded

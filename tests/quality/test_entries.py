@@ -150,6 +150,35 @@ def test_entry_form_saves_with_evidence_file(world, as_user):
     assert as_user(world.clerk).get(evidence, {"id": entry.pk}).status_code == 403
 
 
+def test_evidence_download_is_a_private_attachment_named_after_the_entry(world, as_user, settings):
+    entry = _enter(world, evidence_file=SimpleUploadedFile("巡检.pdf", b"%PDF-1.4 test"))
+    got = as_user(world.manager).get(reverse("quality:evidence"), {"id": entry.pk})
+    assert got["Content-Disposition"] == f'attachment; filename="{HOUSES}-2026-11.pdf"'
+    assert got["X-Content-Type-Options"] == "nosniff" and "private" in got["Cache-Control"]
+    settings.FILE_SERVING = "nginx"
+    got = as_user(world.manager).get(reverse("quality:evidence"), {"id": entry.pk})
+    assert got["X-Accel-Redirect"] == "/protected-media/" + entry.evidence_file.name and got.content == b""
+
+
+def test_entry_form_states_the_limit_and_refuses_a_fake_picture(world, as_user):
+    client = as_user(world.manager)
+    url = f"{ENTER}?project={world.p1.pk}&month=2026-11&code={HOUSES}"
+    assert "不超过 20 MB" in client.get(url).content.decode()
+    fake = SimpleUploadedFile("现场.png", b"%PDF-1.4 not a picture", content_type="image/png")
+    resp = client.post(
+        url, {"numerator": "99", "denominator": "100", "evidence": "巡检表", "evidence_file": fake}
+    )
+    assert resp.status_code == 200 and "不是有效的图片" in resp.content.decode()
+    assert not IndicatorEntry.objects.exists()
+
+
+def test_service_refuses_evidence_over_20_mb(world):
+    big = SimpleUploadedFile("巡检.pdf", b"%PDF" + b"0" * (20 * 1024 * 1024))
+    with pytest.raises(ValidationFailed, match="20 MB"):
+        _enter(world, evidence_file=big)
+    assert not IndicatorEntry.objects.exists()
+
+
 def test_entry_form_errors_in_chinese_keep_the_input(world, as_user):
     url = f"{ENTER}?project={world.p1.pk}&code={HOUSES}"
     resp = as_user(world.manager).post(url, {"numerator": "120", "denominator": "100", "evidence": "巡检"})

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiayuan.billing.forms import MoneyField, StyledForm
 from jiayuan.billing.models import Channel, Deposit, Meter, TrustItem
+from jiayuan.core.files import SPREADSHEET, upload_field
 
 CHANNELS = [(c.value, c.label) for c in Channel if c != Channel.ONLINE]
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -42,7 +43,7 @@ class MeterForm(StyledForm):
 
 
 class ImportForm(StyledForm):
-    file = forms.FileField(label=_("抄表Excel文件"), help_text=_("列：房号、表类型、读数、抄表日期"))
+    file = upload_field(SPREADSHEET, _("抄表Excel文件"), help_text=_("列：房号、表类型、读数、抄表日期"))
 
 
 class BillReadingsForm(StyledForm):

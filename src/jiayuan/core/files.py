@@ -17,6 +17,8 @@ import mimetypes
 import os
 import re
 import secrets
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -31,7 +33,7 @@ from django.utils.http import content_disposition_header
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from PIL import Image
+from PIL import Image, ImageFile
 
 from jiayuan.core.errors import ValidationFailed
 
@@ -128,6 +130,21 @@ DOCUMENT = UploadKind(
 SPREADSHEET = UploadKind(10, frozenset({".xlsx"}))
 
 
+_STRICT = threading.Lock()
+
+
+@contextmanager
+def _strict_decoding():
+    """WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES on import, after which a truncated picture
+    loads without error; an upload check must see the truncation."""
+    with _STRICT:
+        before, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = before
+
+
 def _image_problem(upload) -> str | None:
     try:
         upload.seek(0)
@@ -139,7 +156,7 @@ def _image_problem(upload) -> str | None:
         if width * height > MAX_PIXELS:
             return _("图片尺寸过大（超过 5000 万像素），请缩小后重新上传")
         upload.seek(0)
-        with Image.open(upload) as image:
+        with Image.open(upload) as image, _strict_decoding():
             image.load()  # verify() does not read the pixels: a truncated picture only fails here
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         return _("文件不是有效的图片或已损坏，请重新拍照或选择图片")
@@ -199,7 +216,7 @@ def upload_help(kind: UploadKind, text=None):
         limit = format_lazy(gettext_lazy("JPG、PNG 图片，不超过 {mb} MB"), mb=kind.max_mb)
     else:
         limit = format_lazy(gettext_lazy("不超过 {mb} MB"), mb=kind.max_mb)
-    return format_lazy("{}，{}", text, limit) if text else limit
+    return format_lazy(gettext_lazy("{text}，{limit}"), text=text, limit=limit) if text else limit
 
 
 def upload_field(

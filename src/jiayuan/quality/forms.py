@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jiayuan.core.errors import DomainError
+from jiayuan.core.files import DOCUMENT, upload_field
 
 _FIGURE = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
 
@@ -21,8 +22,11 @@ class EntryForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("写明检查记录、台账或报告：谁在何时检查了什么、发现几处问题"),
     )
-    evidence_file = forms.FileField(
-        label=_("依据附件"), required=False, help_text=_("检查表、照片或报告的扫描件，不超过 10 MB")
+    evidence_file = upload_field(
+        DOCUMENT,
+        _("依据附件"),
+        required=False,
+        help_text=_("检查表、照片或报告的扫描件（PDF、图片、Word、Excel）"),
     )
 
     def __init__(self, *args, count: bool = False, **kwargs):

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from jiayuan.core import indicators
 from jiayuan.core.errors import Forbidden, ValidationFailed
+from jiayuan.core.files import DOCUMENT, check_upload
 from jiayuan.core.indicators import Period
 from jiayuan.core.timeline import timeline_append
 from jiayuan.quality.models import IndicatorEntry
@@ -19,7 +20,6 @@ from jiayuan.standards.selectors import effective_version
 
 MAX_FIGURE = Decimal("1000000000")
 MAX_EVIDENCE = 2000
-MAX_FILE_BYTES = 10 * 1024 * 1024
 
 
 def enterable(code: str) -> Standard | None:
@@ -78,8 +78,7 @@ def indicator_entry_record(
         raise ValidationFailed("请填写依据说明（检查记录、台账或报告）", field="evidence")
     if len(evidence) > MAX_EVIDENCE:
         raise ValidationFailed("依据说明不能超过 2000 字", field="evidence")
-    if evidence_file is not None and getattr(evidence_file, "size", 0) > MAX_FILE_BYTES:
-        raise ValidationFailed("附件不能超过 10 MB", field="evidence_file")
+    check_upload(evidence_file, DOCUMENT, field="evidence_file")
     version = effective_version(code, project.pk)
     numerator, denominator = _check_figures(numerator, denominator, is_count(version))
     with transaction.atomic():

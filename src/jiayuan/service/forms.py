@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from jiayuan.core.files import PHOTO, upload_field
 from jiayuan.estate.forms import ServiceForm
 from jiayuan.org.models import Department, Membership
 from jiayuan.service.models import (
@@ -248,10 +249,7 @@ class MaterialForm(ServiceForm):
 
 class PhotoForm(ServiceForm):
     stage = forms.ChoiceField(label=_("阶段"), choices=Photo.Stage.choices)
-    image = forms.ImageField(
-        label=_("照片"),
-        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
-    )
+    image = upload_field(PHOTO, _("照片"), attrs={"capture": "environment"})
 
 
 class JudgeForm(ServiceForm):
@@ -341,9 +339,7 @@ class PortalRequestForm(ServiceForm):
     )
     content = _text(_("内容"), help_text=_("请描述问题和位置，如“厨房水槽下水管漏水”"))
     preferred_time = _dt(_("方便上门的时间"), required=False, help_text=_("特约服务按此时间准时上门"))
-    photo = forms.ImageField(
-        label=_("照片"), required=False, widget=forms.ClearableFileInput(attrs={"accept": "image/*"})
-    )
+    photo = upload_field(PHOTO, _("照片"), required=False)
 
     def __init__(self, *args, units=(), menu=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jiayuan.core.files import PHOTO, upload_field
 from jiayuan.estate.addresses import parse_address_query
 from jiayuan.estate.forms import ServiceForm, style_widgets
 from jiayuan.org.models import Membership
@@ -290,7 +291,7 @@ class DefectForm(ServiceForm):
         required=False,
         help_text=_("如：业主 张伟、工程部 赵国强；不填为登记人"),
     )
-    photo = forms.ImageField(label=_("照片"), required=False)
+    photo = upload_field(PHOTO, _("照片"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -310,7 +311,7 @@ class DefectReportForm(ServiceForm):
 class DefectRectifiedForm(ServiceForm):
     rectified_on = _date(_("整改完成日期"))
     note = forms.CharField(label=_("整改情况"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
-    photo = forms.ImageField(label=_("整改后照片"), required=False)
+    photo = upload_field(PHOTO, _("整改后照片"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

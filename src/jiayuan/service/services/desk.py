@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jiayuan.core.errors import Conflict, DomainError, Forbidden, ValidationFailed
+from jiayuan.core.files import PHOTO, check_upload
 from jiayuan.core.numbering import next_number
 from jiayuan.core.outbox import notify
 from jiayuan.core.roles import Perm
@@ -602,6 +603,7 @@ def defect_register(
     if found_on > timezone.localdate():
         raise ValidationFailed("发现日期不能晚于今天", field="found_on")
     found_by = text(found_by, "found_by", "发现人", required=False, limit=60) or _who(actor)
+    check_upload(photo, PHOTO, field="photo")
     at = _now()
     with transaction.atomic():
         defect = LegacyDefect(
@@ -672,6 +674,7 @@ def defect_rectified(
     rectified_on = _day(rectified_on, "rectified_on", "整改完成日期")
     if rectified_on > timezone.localdate():
         raise ValidationFailed("整改完成日期不能晚于今天", field="rectified_on")
+    check_upload(photo, PHOTO, field="photo")
     with transaction.atomic():
         defect = _lock(defect)
         require(can_desk(actor, defect.project_id), "您没有登记整改情况的权限")

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from PIL import Image
 
 from jiayuan.core.errors import Conflict, ValidationFailed
+from jiayuan.core.files import PHOTO, check_upload
 from jiayuan.core.numbering import next_number
 from jiayuan.core.timeline import timeline_append
 from jiayuan.core.worktime import deadline
@@ -449,6 +450,7 @@ def request_add_material(
 
 def request_add_photo(req: ServiceRequest, *, actor, image, stage: str = Photo.Stage.REPORT) -> Photo:
     _choice(stage, Photo.Stage, "stage", "照片阶段")
+    check_upload(image, PHOTO, field="image")
     at = now()
     with transaction.atomic():
         req = lock(req)
