@@ -141,6 +141,7 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = False
 AXES_CLIENT_IP_CALLABLE = "jiayuan.core.throttle.client_ip"
 AXES_LOCKOUT_CALLABLE = "jiayuan.core.throttle.lockout_response"
+AXES_VERBOSE = False  # no banner on every console command; failures and lockouts are still logged
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
