@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from jiayuan.billing import providers, services
 from jiayuan.billing.models import Bill, OnlineOrder, Payment
-from jiayuan.core.errors import Forbidden
+from jiayuan.core.errors import Forbidden, ValidationFailed
 
 SANDBOX = providers.PROVIDERS["sandbox"]
 
@@ -85,3 +85,51 @@ def test_r7_2_owner_pays_online_from_the_portal(world, fees, as_user):
     assert paid.status_code == 302 and paid.url == reverse("portal:pay")
     assert Payment.objects.get().amount == Decimal("233.75")
     assert "¥0.00" in owner.get(reverse("portal:pay")).content.decode()
+
+
+FORMAT, RANGE, PLACES, POSITIVE = "金额格式不正确", "金额超出范围", "金额最多两位小数", "金额必须大于零"
+BAD_AMOUNTS = [
+    ("sNaN", FORMAT),
+    ("NaN", FORMAT),
+    ("-NaN", FORMAT),
+    ("Infinity", FORMAT),
+    ("１２", FORMAT),  # full-width digits
+    ("٣", FORMAT),  # Arabic-Indic digit
+    ("1_000", FORMAT),
+    ("", FORMAT),
+    (None, FORMAT),
+    (True, FORMAT),
+    ("1e9999", RANGE),
+    ("0.001", PLACES),
+    ("-1", POSITIVE),
+    ("0", POSITIVE),
+]
+
+
+@pytest.mark.parametrize(("amount", "message"), BAD_AMOUNTS)
+def test_signed_notification_with_a_bad_amount_is_refused_with_a_message(
+    world, order, client, amount, message
+):
+    """A correctly signed notification whose amount a cashier's form would refuse books nothing."""
+    payload = json.loads(SANDBOX.notification_body(order, "TX1"))
+    payload["amount"] = amount
+    body = json.dumps(payload).encode()
+    resp = notify(client, body, SANDBOX.sign(body))
+    assert (resp.status_code, json.loads(resp.content)) == (400, {"code": "FAIL", "message": message})
+    assert not Payment.objects.exists()
+    order.refresh_from_db()
+    assert order.status == OnlineOrder.Status.CREATED
+
+
+def test_signed_notification_with_the_amount_as_a_json_number_books(world, order, client):
+    payload = json.loads(SANDBOX.notification_body(order, "TX1"))
+    payload["amount"] = 233.75
+    body = json.dumps(payload).encode()
+    assert notify(client, body, SANDBOX.sign(body)).status_code == 200
+    assert Payment.objects.get().amount == Decimal("233.75")
+
+
+@pytest.mark.parametrize("amount", ["sNaN", "Infinity", "１２", "1_000", "0.001", "-1", "1e9999"])
+def test_amounts_are_checked_like_a_cashiers_in_one_function(amount):
+    with pytest.raises(ValidationFailed):
+        services.parse_amount(amount)

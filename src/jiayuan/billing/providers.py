@@ -21,7 +21,6 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.urls import reverse
@@ -29,9 +28,12 @@ from django.urls import reverse
 
 @dataclass(frozen=True)
 class Notification:
+    """What a provider's notification says. ``amount`` is the amount in yuan as the provider sent it
+    (text): ``online_notify`` checks it with ``parse_amount``, like an amount a cashier types."""
+
     out_trade_no: str
     transaction_id: str
-    amount: Decimal
+    amount: str
     paid: bool
 
 
@@ -47,7 +49,8 @@ class Provider:
     def parse(self, body: bytes) -> Notification | None:
         raise NotImplementedError
 
-    def answer(self, ok: bool) -> tuple[int, str]:
+    def answer(self, ok: bool, message: str = "") -> tuple[int, str]:
+        """The status and body the provider expects back; ``message`` says why a notification failed."""
         raise NotImplementedError
 
 
@@ -82,21 +85,23 @@ class SandboxProvider(Provider):
     def parse(self, body: bytes) -> Notification | None:
         try:
             data = json.loads(body)
-            amount = Decimal(str(data["amount"]))
+            amount = data["amount"]
+            if isinstance(amount, bool) or not isinstance(amount, str | int | float):
+                amount = ""  # true, null, a list: no amount at all, which parse_amount refuses
             return Notification(
                 out_trade_no=str(data["out_trade_no"])[:40],
                 transaction_id=str(data["transaction_id"])[:64],
-                amount=amount,
+                amount=str(amount),
                 paid=data.get("trade_state") == "SUCCESS",
             )
-        except (ValueError, KeyError, TypeError, InvalidOperation):
+        except (ValueError, KeyError, TypeError):
             return None
 
-    def answer(self, ok: bool) -> tuple[int, str]:
+    def answer(self, ok: bool, message: str = "") -> tuple[int, str]:
         # WeChat Pay v3 style: 200 with {"code": "SUCCESS"}; anything else makes the provider retry.
         if ok:
             return 200, json.dumps({"code": "SUCCESS", "message": "成功"}, ensure_ascii=False)
-        return 400, json.dumps({"code": "FAIL", "message": "失败"}, ensure_ascii=False)
+        return 400, json.dumps({"code": "FAIL", "message": message or "失败"}, ensure_ascii=False)
 
 
 PROVIDERS: dict[str, Provider] = {"sandbox": SandboxProvider()}

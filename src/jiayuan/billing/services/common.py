@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -13,6 +14,7 @@ from jiayuan.core.errors import NotFound, ValidationFailed
 from jiayuan.estate.models import ParkingSpace, Unit
 
 MAX_AMOUNT = Decimal("100000000.00")
+AMOUNT_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 @dataclass(frozen=True)
@@ -57,13 +59,18 @@ class Holder:
 
 
 def parse_amount(value, *, field: str = "amount", allow_zero: bool = False) -> Decimal:
-    """Yuan with at most two decimals, positive, bounded; anything else is a Chinese 422."""
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, TypeError, ValueError):
-        raise ValidationFailed("金额格式不正确", field=field) from None
-    if not amount.is_finite():
+    """Yuan with at most two decimals, positive, bounded; anything else is a Chinese 422.
+
+    Every amount goes through here, a cashier's (a form's ``Decimal``) and a payment provider's (the text
+    it sent) alike. Text is plain ASCII decimal notation: ``Decimal`` alone would also read NaN and
+    Infinity, full-width and other scripts' digits (``１２``) and ``1_000``."""
+    text = str(value).strip() if isinstance(value, str | int | float | Decimal) else ""
+    if isinstance(value, bool) or not AMOUNT_TEXT.fullmatch(text):
         raise ValidationFailed("金额格式不正确", field=field)
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise ValidationFailed("金额格式不正确", field=field) from None
     if amount > MAX_AMOUNT or amount < -MAX_AMOUNT:
         raise ValidationFailed("金额超出范围", field=field)
     if amount != amount.quantize(Decimal("0.01")):

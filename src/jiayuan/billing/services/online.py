@@ -58,8 +58,13 @@ def online_notify(provider_name: str, body: bytes, signature: str) -> tuple[int,
     note = provider.parse(body)
     if note is None or not note.paid:
         return provider.answer(False)
+    try:
+        amount = parse_amount(note.amount)
+    except ValidationFailed as exc:
+        log.warning("online notify: bad amount %r for %s", note.amount[:40], note.out_trade_no)
+        return provider.answer(False, exc.message)
     order = OnlineOrder.objects.filter(out_trade_no=note.out_trade_no, provider=provider_name).first()
-    if order is None or order.amount != note.amount:
+    if order is None or order.amount != amount:
         log.warning("online notify: unknown order or amount mismatch %s", note.out_trade_no)
         return provider.answer(False)
     payment, _created = payment_take(
