@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from jiayuan.core.models import Job
 from jiayuan.estate.management.commands.import_estate import Command as ImportCommand
 from jiayuan.estate.models import Unit
 from tests.estate.xlsx import read_rows, row, workbook
@@ -27,6 +28,20 @@ def test_command_imports_and_prints_counts_R2_3(world, tmp_path):
     assert "导入完成" in out.getvalue() and "房屋 1 套" in out.getvalue()
     unit = Unit.objects.get(project=world.p1, address="5-1-101")
     assert unit.history.first().history_user == world.clerk
+
+
+def test_command_runs_the_import_itself_and_prints_its_progress(world, tmp_path):
+    """No job and no worker: the rows are in the database when the command returns."""
+    rows = [row(room=str(100 + i), name=f"住户{i}", phone="") for i in range(1200)]
+    out, err = io.StringIO(), io.StringIO()
+
+    call_command("import_estate", str(save(tmp_path, rows)), project="P1", stdout=out, stderr=err)
+
+    steps = [int(line.removeprefix("进度 ").removesuffix("%")) for line in err.getvalue().splitlines()]
+    assert steps == sorted(steps) and steps[-1] == 100 and len(steps) <= 10
+    assert all(b - a >= 10 for a, b in zip(steps, steps[1:], strict=False))
+    assert Unit.objects.filter(project=world.p1, building__code="5").count() == 1200
+    assert not Job.objects.exists()
 
 
 def test_command_dry_run_writes_nothing(world, tmp_path):

@@ -6,11 +6,15 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jiayuan.core.errors import Forbidden
+from jiayuan.core.jobs import JobFailed, Progress
+from jiayuan.core.models import Job
 from jiayuan.estate import models as estate
 from jiayuan.estate.importing import import_estate
 from jiayuan.estate.importing import rows as rows_module
+from jiayuan.estate.jobs import IMPORT, run_estate_import
 from jiayuan.estate.models import Building, Occupancy, Party, Unit
 from tests.estate.xlsx import row, workbook
 from tests.factories import ProjectFactory
@@ -343,3 +347,45 @@ def test_actor_without_import_permission_is_refused(world):
         import_estate(world.p1, workbook([row()]), actor=world.tech)
     with pytest.raises(Forbidden):
         import_estate(world.p1, workbook([row()]), actor=world.outsider)
+
+
+def test_progress_is_reported_in_steps_through_reading_checking_and_writing(world, p3):
+    """The job page's bar moves with the rows, but the job row is written at most every 5 points."""
+    rows = [row(room=str(100 + i), name=f"住户{i}", phone="") for i in range(1200)]
+    reported: list[int] = []
+
+    report = import_estate(p3, workbook(rows), actor=world.admin, progress=Progress(reported.append))
+
+    assert report.ok and report.created["units"] == 1200
+    assert reported == sorted(reported) and reported[-1] == 100
+    assert all(b - a >= 5 for a, b in zip(reported, reported[1:], strict=False))
+    assert any(p < 20 for p in reported), "reading the sheet moves the bar"
+    assert any(30 < p < 100 for p in reported), "writing the rows moves the bar"
+
+
+def test_the_import_job_imports_the_uploaded_file_and_reports_progress(world, p3):
+    rows = [row(room=str(100 + i), name=f"住户{i}", phone="") for i in range(600)]
+    upload = SimpleUploadedFile("房屋.xlsx", workbook(rows).getvalue())
+    job = Job.objects.create(kind=IMPORT, project=p3, requested_by=world.admin, input_file=upload)
+    reported: list[int] = []
+
+    output = run_estate_import(job, reported.append)
+
+    assert output.content is None and output.result["created"]["units"] == 600
+    assert Unit.objects.filter(project=p3).count() == 600
+    assert reported == sorted(reported) and 5 <= len(reported) <= 20
+
+
+def test_the_import_job_fails_with_every_error_and_writes_nothing(world, p3):
+    upload = SimpleUploadedFile("房屋.xlsx", workbook([row(room="101"), row(room="102", area=0)]).getvalue())
+    job = Job.objects.create(kind=IMPORT, project=p3, requested_by=world.admin, input_file=upload)
+    before = table_counts()
+
+    with pytest.raises(JobFailed) as failed:
+        run_estate_import(job, lambda percent: None)
+
+    assert failed.value.message == "发现 1 个问题，未导入任何数据"
+    assert failed.value.result["errors"] == [
+        {"row": 3, "column": "建筑面积(m²)", "message": "必须是大于0的数字"}
+    ]
+    assert table_counts() == before

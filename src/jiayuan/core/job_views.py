@@ -24,7 +24,12 @@ def _job(request, job_id: int):
 def job_page(request, job_id: int):
     job = _job(request, job_id)
     kind = job_kind(job.kind)
-    context = {"job": job, "label": kind.label if kind else job.kind}
+    context = {
+        "job": job,
+        "label": kind.label if kind else job.kind,
+        # An import's counts or its errors by row and column, once it has finished.
+        "result_template": kind.result_template if kind and job.finished and job.result else None,
+    }
     # htmx polls the status card until the job is finished.
     template = "core/job_status.html" if request.htmx else "core/job.html"
     return render(request, template, context)

@@ -167,6 +167,11 @@ class Job(models.Model):
     message = models.CharField(_("结果"), max_length=500, blank=True)
     file = models.FileField(upload_to=PrivateName("jobs"), blank=True)
     filename = models.CharField(max_length=200, blank=True)
+    # What an import reads (the uploaded workbook: personal data), under a random name, never served;
+    # deleted when the job ends.
+    input_file = models.FileField(upload_to=PrivateName("jobs-in"), blank=True)
+    # What the job page shows beyond the message, e.g. an import's counts or its errors by row and column.
+    result = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -1,8 +1,14 @@
-"""导入导出 (R2.3): the upload page, the template download and the Excel export of the current project."""
+"""导入导出 (R2.3): the upload page, the template download and the Excel export of the current project.
+
+Both the import and the export run as jobs (core.jobs): the page only checks the upload's type and size,
+stores it and redirects to the job page, which polls until the job has imported every row or lists every
+problem by row and column. A 50,000-row import takes longer than a request may (gunicorn's timeout).
+"""
 
 from __future__ import annotations
 
 import io
+import zipfile
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -17,8 +23,8 @@ from jiayuan.core.jobs import job_start
 from jiayuan.core.roles import Perm
 from jiayuan.core.scoping import has_perm
 from jiayuan.estate.exporting import write_template
-from jiayuan.estate.importing import COLUMNS, MAX_FILE_BYTES, MAX_ROWS, import_estate
-from jiayuan.estate.jobs import EXPORT
+from jiayuan.estate.importing import COLUMNS, MAX_FILE_BYTES, MAX_ROWS
+from jiayuan.estate.jobs import EXPORT, IMPORT
 from jiayuan.estate.models import Building, Unit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -47,6 +53,14 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(
                 _("文件超过 %(mb)d MB，请拆分后分批导入") % {"mb": MAX_FILE_BYTES // (1024 * 1024)}
             )
+        # An .xlsx is a zip: a renamed CSV or .xls is refused here, at once, rather than by the job.
+        if not zipfile.is_zipfile(f):
+            raise forms.ValidationError(
+                _(
+                    "文件不是有效的 Excel（.xlsx）文件，请下载导入模板填写，或在 Excel/WPS 中另存为 .xlsx 后再上传"
+                )
+            )
+        f.seek(0)
         return f
 
 
@@ -61,18 +75,21 @@ def _project_for(request, perm: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_page(request):
+    """The upload form; a valid upload starts the import job and opens its page."""
     project = _project_for(request, Perm.IMPORT_ESTATE)
-    report = None
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        report = import_estate(
-            project, form.cleaned_data["file"], actor=request.user, dry_run=form.cleaned_data["dry_run"]
+        data = form.cleaned_data
+        job = job_start(
+            IMPORT,
+            actor=request.user,
+            project_id=project.pk,
+            params={"dry_run": data["dry_run"]},
+            input_file=data["file"],
         )
-        # After a real import the file input starts empty again; after a check the user fixes and re-uploads.
-        form = ImportForm(initial={"dry_run": form.cleaned_data["dry_run"] and not report.ok})
+        return redirect("job", job_id=job.pk)
     context = {
         "form": form,
-        "report": report,
         "project": project,
         "columns": COLUMNS,
         "can_export": has_perm(request.user, Perm.VIEW_ESTATE, project.pk),

@@ -28,6 +28,7 @@ from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_create_with_history
 
 from jiayuan.core.errors import Forbidden
+from jiayuan.core.jobs import Progress
 from jiayuan.core.roles import Perm
 from jiayuan.core.scoping import has_perm
 from jiayuan.core.timeline import timeline_append
@@ -50,6 +51,11 @@ __all__ = ["COLUMNS", "MAX_FILE_BYTES", "MAX_ROWS", "SHEET", "ImportReport", "Ro
 # Beyond this many the page and the command show the count only: the first thousand locate the pattern.
 MAX_REPORTED_ERRORS = 1000
 HISTORY_REASON = "Excel导入"
+# Rows written per bulk insert between two progress ticks (the writes are most of a big import's time).
+WRITE_CHUNK = 2000
+# The stages of an import on the progress bar (percent): reading the sheet, checking the rows, writing.
+READ, PARSE, CHECK = (0, 20), (20, 25), (25, 30)
+WRITE = (30, 100)
 
 
 @dataclass
@@ -83,6 +89,21 @@ class ImportReport:
         if len(self.errors) < MAX_REPORTED_ERRORS:
             self.errors.append(error)
 
+    def as_dict(self) -> dict:
+        """The report as a job keeps it (JSON) for its page, which shows it like the report itself."""
+        return {
+            "dry_run": self.dry_run,
+            "ok": self.ok,
+            "rows": self.rows,
+            "errors": [e.as_dict() for e in self.errors],
+            "error_count": self.error_count,
+            "errors_omitted": self.errors_omitted,
+            "created": dict(self.created),
+            "created_total": self.created_total,
+            "existing": dict(self.existing),
+            "units_without_party": self.units_without_party,
+        }
+
     def summary(self) -> str:
         c, e = self.created, self.existing
         verb = "将新建" if self.dry_run else "新建"
@@ -93,18 +114,23 @@ class ImportReport:
         )
 
 
-def import_estate(project: Project, fileobj, *, actor=None, dry_run: bool = False) -> ImportReport:
+def import_estate(
+    project: Project, fileobj, *, actor=None, dry_run: bool = False, progress: Progress | None = None
+) -> ImportReport:
     """Import the workbook ``fileobj`` into ``project``. Nothing is written unless every row is valid.
 
     ``actor`` is recorded in the audit history and must hold ``IMPORT_ESTATE`` in the project; ``None`` is
-    the operator's command run without ``--user``.
+    the operator's command run without ``--user``. ``progress`` follows the rows read, checked and written
+    (the job page's bar, the command's lines).
     """
     if actor is not None and not has_perm(actor, Perm.IMPORT_ESTATE, project.pk):
         raise Forbidden("您没有该项目的房产导入权限")
+    progress = progress or Progress()
     report = ImportReport(dry_run=dry_run)
     try:
-        header, lines = read_sheet(fileobj)
-        rows = parse_rows(header, lines, report.add_error)
+        header, lines = read_sheet(fileobj, progress.stage(*READ))
+        progress.at(READ[1])
+        rows = parse_rows(header, lines, report.add_error, progress.stage(*PARSE))
     except WorkbookError as exc:
         report.add_error(RowError(None, "", exc.message))
         return report
@@ -115,8 +141,9 @@ def import_estate(project: Project, fileobj, *, actor=None, dry_run: bool = Fals
             Project.objects.select_for_update().filter(pk=project.pk).first()
             plan = _Plan(project, report)
             plan.check(rows)  # also on rows after bad ones: the report lists every problem at once
+            progress.at(CHECK[1])
             if report.ok and not dry_run:
-                plan.write(actor)
+                plan.write(actor, progress.stage(*WRITE))
     except IntegrityError:
         # Someone registered the same building or unit between our check and our write.
         report.add_error(RowError(None, "", "导入期间数据被他人修改，未导入任何数据，请重新导入"))
@@ -304,14 +331,25 @@ class _Plan:
 
     # --- writes -------------------------------------------------------------------------------------
 
-    def write(self, actor) -> None:
+    def write(self, actor, tick) -> None:
         user = actor if getattr(actor, "pk", None) else None
         pid = self.project.pk
+        total = sum(
+            len(d) for d in (self.new_buildings, self.new_units, self.new_parties, self.new_occupancies)
+        )
+        done = 0
 
         def create(model, objs):
-            return bulk_create_with_history(
-                objs, model, batch_size=500, default_user=user, default_change_reason=HISTORY_REASON
-            )
+            nonlocal done
+            created = []
+            for start in range(0, len(objs), WRITE_CHUNK):
+                chunk = objs[start : start + WRITE_CHUNK]
+                created += bulk_create_with_history(
+                    chunk, model, batch_size=500, default_user=user, default_change_reason=HISTORY_REASON
+                )
+                done += len(chunk)
+                tick(done, total)
+            return created
 
         buildings = create(Building, [_building(pid, code, b) for code, b in self.new_buildings.items()])
         building_ids = {**self.buildings, **{b.code: b.pk for b in buildings}}

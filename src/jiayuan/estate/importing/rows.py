@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import openpyxl
 
+from jiayuan.core.imports import RowError
 from jiayuan.estate.models import Occupancy, Unit
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,8 @@ MAX_ROWS = 50_000
 MAX_COLUMNS = 60
 # Sheets formatted down to row 1 048 576 are common; this many blank rows in a row end the data.
 BLANK_RUN_END = 1000
+# Progress is looked at every this many rows (and written to the job only when it moves a step).
+TICK_ROWS = 500
 MAX_AREA = Decimal("100000")
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 CENT = Decimal("0.01")
@@ -115,21 +118,6 @@ class WorkbookError(Exception):
         self.message = message
 
 
-@dataclass(frozen=True)
-class RowError:
-    """One problem: the row number as Excel shows it, the column header, a Chinese message."""
-
-    row: int | None
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        if self.row is None:
-            return self.message
-        where = f"第{self.row}行" + (f"「{self.column}」" if self.column else "")
-        return f"{where}：{self.message}"
-
-
 @dataclass
 class ParsedRow:
     line: int
@@ -160,8 +148,11 @@ class ParsedRow:
 NOT_XLSX = "文件不是有效的 Excel(.xlsx)文件。请下载导入模板填写，或在 Excel/WPS 中另存为 .xlsx 后再上传"
 
 
-def read_sheet(fileobj) -> tuple[dict[str, int], list[tuple[int, tuple]]]:
-    """The header mapping (column key → index) and the non-blank data rows with their Excel row numbers."""
+def read_sheet(fileobj, tick=None) -> tuple[dict[str, int], list[tuple[int, tuple]]]:
+    """The header mapping (column key → index) and the non-blank data rows with their Excel row numbers.
+
+    ``tick(done, total)`` follows the reading (the slowest part before the writes) against the row count
+    the sheet declares, every ``TICK_ROWS`` rows."""
     _check_size(fileobj)
     try:
         with zipfile.ZipFile(fileobj) as zf:
@@ -181,7 +172,7 @@ def read_sheet(fileobj) -> tuple[dict[str, int], list[tuple[int, tuple]]]:
             raise WorkbookError(
                 f"找不到工作表「{SHEET}」(文件中的工作表：{names})。请使用导入模板，不要改工作表名"
             )
-        return _read_rows(wb[SHEET])
+        return _read_rows(wb[SHEET], tick)
     except WorkbookError:
         raise
     except Exception as exc:
@@ -203,13 +194,17 @@ def _check_size(fileobj) -> None:
         raise WorkbookError("文件是空的")
 
 
-def _read_rows(ws) -> tuple[dict[str, int], list[tuple[int, tuple]]]:
+def _read_rows(ws, tick=None) -> tuple[dict[str, int], list[tuple[int, tuple]]]:
     rows = ws.iter_rows(max_col=MAX_COLUMNS, values_only=True)
     header = _header(next(rows, ()))
     width = max(header.values()) + 1
     lines: list[tuple[int, tuple]] = []
     blank_run = 0
+    # The declared size (the sheet's dimension) may be missing or cover formatted blank rows: an estimate.
+    declared = min(ws.max_row or 0, MAX_ROWS + BLANK_RUN_END)
     for line, row in enumerate(rows, start=2):
+        if tick is not None and line % TICK_ROWS == 0:
+            tick(line, declared)
         values = row[:width]
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             blank_run += 1
@@ -358,8 +353,13 @@ def floor_from_room(room: str) -> int:
     return 1
 
 
-def parse_rows(header: dict[str, int], lines, add_error) -> list[ParsedRow]:
-    return [_parse(line, values, header, add_error) for line, values in lines]
+def parse_rows(header: dict[str, int], lines, add_error, tick=None) -> list[ParsedRow]:
+    parsed = []
+    for done, (line, values) in enumerate(lines, start=1):
+        parsed.append(_parse(line, values, header, add_error))
+        if tick is not None and done % TICK_ROWS == 0:
+            tick(done, len(lines))
+    return parsed
 
 
 def _parse(line: int, values: tuple, header: dict[str, int], add_error) -> ParsedRow:
