@@ -1,5 +1,6 @@
-"""Billing files made in the background (core.jobs): the yearly disclosure workbook and the reminder
-letters. The page posts, the job page polls, the requester downloads."""
+"""Billing work done in the background (core.jobs): the yearly disclosure workbook and the reminder
+letters (the page posts, the job page polls, the requester downloads), and the meter-readings import (the
+job page shows its progress, then the readings recorded or every bad row)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ from decimal import Decimal, InvalidOperation
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jiayuan.billing.permissions import can_read_meters
 from jiayuan.core.errors import ValidationFailed
-from jiayuan.core.jobs import JobOutput, register_job
+from jiayuan.core.jobs import JobFailed, JobOutput, Progress, register_job
 from jiayuan.core.roles import Perm
 
 DISCLOSURE_XLSX = "billing.disclosure_xlsx"
 REMINDER_LETTERS = "billing.reminder_letters"
+READINGS_IMPORT = "billing.readings_import"
 
 
 def run_disclosure_xlsx(job, report) -> JobOutput:
@@ -56,8 +59,26 @@ def run_reminder_letters(job, report) -> JobOutput:
     return JobOutput(f"催缴函-{project.code}-{as_of:%Y%m%d}.pdf", pdf, f"{len(letters)} 户")
 
 
+def run_readings_import(job, report) -> JobOutput:
+    """All or nothing, as ``readings_import``: any bad row fails the job with every problem in its result."""
+    from jiayuan.billing.services.meters import readings_import
+
+    with job.input_file.open("rb") as fh:
+        result = readings_import(job.project_id, fh, actor=job.requested_by, progress=Progress(report))
+    if not result.ok:
+        raise JobFailed(f"发现 {result.error_count} 个问题，未导入任何数据", result=result.as_dict())
+    return JobOutput(summary=f"已导入 {result.created} 条抄表记录", result=result.as_dict())
+
+
 def register() -> None:
     register_job(
         DISCLOSURE_XLSX, label=_("收支公示 Excel"), perm=Perm.VIEW_LEDGER, handler=run_disclosure_xlsx
     )
     register_job(REMINDER_LETTERS, label=_("催缴函"), perm=Perm.TAKE_PAYMENTS, handler=run_reminder_letters)
+    register_job(
+        READINGS_IMPORT,
+        label=_("抄表导入"),
+        perm=can_read_meters,
+        handler=run_readings_import,
+        result_template="billing/readings_import_result.html",
+    )

@@ -1,4 +1,4 @@
-"""Pages for meters and readings (phone reading page, Excel import), deposits and property in trust.
+"""Pages for meters and readings (phone reading page, Excel import as a job), deposits and property in trust.
 Tiny views: selector → form → service → redirect; domain errors become form errors in Chinese."""
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from jiayuan.billing.forms_meters import (
     TrustForm,
     TrustReturnForm,
 )
+from jiayuan.billing.jobs import READINGS_IMPORT
 from jiayuan.billing.permissions import (
     can_approve_adjustments,
     can_keep_trust,
@@ -37,6 +38,7 @@ from jiayuan.billing.services import deposits as deposit_services
 from jiayuan.billing.services import meters as meter_services
 from jiayuan.billing.tables import DepositTable, MeterTable, TrustTable
 from jiayuan.core.errors import DomainError, NotFound
+from jiayuan.core.jobs import job_start
 from jiayuan.core.scoping import scope_of
 from jiayuan.core.tables import paginate
 
@@ -79,7 +81,7 @@ def meters(request):
     can_read = can_read_meters(request.user, project.pk)
     items = holdings.metered_items(request.user, project)
     meter_form = MeterForm(prefix="meter", items=items)
-    import_form, bill_form, import_errors = ImportForm(prefix="imp"), BillReadingsForm(prefix="bill"), []
+    import_form, bill_form = ImportForm(prefix="imp"), BillReadingsForm(prefix="bill")
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "meter" and can_manage:
@@ -104,19 +106,16 @@ def meters(request):
                     except DomainError as exc:
                         _fail(meter_form, exc)
         elif action == "import" and can_read:
+            # A job (core.jobs): up to 5,000 rows, each recorded with its own checks, outlast a request.
             import_form = ImportForm(request.POST, request.FILES, prefix="imp")
             if import_form.is_valid():
-                try:
-                    result = meter_services.readings_import(
-                        project.pk, import_form.cleaned_data["file"], actor=request.user
-                    )
-                    if result.errors:
-                        import_errors = result.errors[:100]
-                    else:
-                        messages.success(request, _("已导入 %(n)s 条抄表记录") % {"n": result.created})
-                        return redirect("billing:meters")
-                except DomainError as exc:
-                    _fail(import_form, exc)
+                job = job_start(
+                    READINGS_IMPORT,
+                    actor=request.user,
+                    project_id=project.pk,
+                    input_file=import_form.cleaned_data["file"],
+                )
+                return redirect("job", job_id=job.pk)
         elif action == "bill" and can_manage:
             bill_form = BillReadingsForm(request.POST, prefix="bill")
             if bill_form.is_valid():
@@ -145,7 +144,6 @@ def meters(request):
             "can_read": can_read,
             "meter_form": meter_form,
             "import_form": import_form,
-            "import_errors": import_errors,
             "bill_form": bill_form,
         },
     )

@@ -20,7 +20,9 @@ from jiayuan.billing.permissions import can_manage_fees, can_read_meters, requir
 from jiayuan.billing.pricing import month_start, next_month
 from jiayuan.billing.services.common import Holder
 from jiayuan.billing.services.runs import charge_create
-from jiayuan.core.errors import Conflict, ValidationFailed
+from jiayuan.core.errors import Conflict, DomainError, ValidationFailed
+from jiayuan.core.imports import RowError
+from jiayuan.core.jobs import Progress
 from jiayuan.core.timeline import timeline_append
 from jiayuan.estate.models import Unit
 
@@ -182,109 +184,169 @@ def readings_bill(project_id: int, period: date, *, actor) -> int:
 
 # --- Excel import -----------------------------------------------------------------------------------
 
+# Beyond this many the job page shows the count only: the first thousand locate the pattern.
+MAX_REPORTED_ERRORS = 1000
+# The stages of an import on the progress bar (percent): reading and checking the rows, then recording.
+CHECK, WRITE = (0, 30), (30, 100)
+
 
 @dataclass
 class ImportResult:
     rows: int = 0
     created: int = 0
-    errors: list[str] = field(default_factory=list)
+    existing: int = 0  # rows already recorded (the same reading on the same day): skipped, not repeated
+    errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    def add_error(self, row: int | None, column: str, message: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_REPORTED_ERRORS:
+            self.errors.append(RowError(row, column, message))
+
+    def as_dict(self) -> dict:
+        """The result as the import job keeps it for its page."""
+        return {
+            "ok": self.ok,
+            "rows": self.rows,
+            "created": self.created,
+            "existing": self.existing,
+            "errors": [e.as_dict() for e in self.errors],
+            "error_count": self.error_count,
+            "errors_omitted": self.error_count - len(self.errors),
+        }
+
+
+class _BadDate(Exception):
+    pass
 
 
 def _cell_date(value) -> date | None:
+    """A date cell (Excel's date, or text ``2026-11-19``); blank is None; anything else is refused."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
-    if value in (None, ""):
+    if value is None or not str(value).strip():
         return None
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        return None
+        raise _BadDate from None
 
 
-def readings_import(project_id: int, workbook_file, *, actor, today: date | None = None) -> ImportResult:
-    """Import readings from an .xlsx (columns 房号, 表类型, 读数, 抄表日期): all rows or none."""
+def readings_import(
+    project_id: int, workbook_file, *, actor, today: date | None = None, progress: Progress | None = None
+) -> ImportResult:
+    """Import readings from an .xlsx (columns 房号, 表类型, 读数, 抄表日期): all rows or none.
+
+    Every row is checked first; any problem (row, column, Chinese reason) refuses the whole file. A row
+    that repeats the meter's last reading (same value, same day) is skipped, so importing a file twice
+    records it once. ``progress`` follows the rows checked, then recorded (the job page's bar)."""
     from openpyxl import load_workbook
 
     require(can_read_meters, actor, project_id)
     today = today or timezone.localdate()
+    progress = progress or Progress()
     try:
         wb = load_workbook(workbook_file, read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - any unreadable file is the same answer to the user
         raise ValidationFailed("无法读取该文件，请上传 Excel（.xlsx）文件", field="file") from None
-    sheet = wb.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(c).strip() if c is not None else "" for c in next(rows, ())]
-    missing = [h for h in IMPORT_HEADERS if h not in header]
-    if missing:
-        raise ValidationFailed(f"第1行表头缺少必填列：{'、'.join(missing)}", field="file")
-    col = {h: header.index(h) for h in IMPORT_HEADERS}
-    kinds = {label: value for value, label in Meter.Kind.choices} | {v: v for v in Meter.Kind.values}
-    meters = {
-        (m.unit.address, m.kind): m
-        for m in Meter.objects.select_related("unit").filter(project_id=project_id, active=True)
-    }
-    result, parsed, seen = ImportResult(), [], {}
-    for line, row in enumerate(rows, start=2):
-        if row is None or all(c in (None, "") for c in row):
-            continue
-        result.rows += 1
-        if result.rows > IMPORT_MAX_ROWS:
-            raise ValidationFailed(f"数据超过 {IMPORT_MAX_ROWS} 行，未导入。请拆分后分批导入", field="file")
-
-        def cell(name, row=row):
-            i = col[name]
-            return row[i] if i < len(row) else None
-
-        address = str(cell("房号") or "").strip()
-        kind = kinds.get(str(cell("表类型") or "").strip())
-        if kind is None:
-            result.errors.append(f"第{line}行「表类型」：应为 水表、电表、燃气表 或 热量表")
-            continue
-        meter = meters.get((address, kind))
-        if meter is None:
-            result.errors.append(
-                f"第{line}行「房号」：房屋 {address or '（空）'} 没有在用的{Meter.Kind(kind).label}"
+    try:
+        sheet = wb.worksheets[0]
+        declared = sheet.max_row or 0
+        rows = sheet.iter_rows(values_only=True)
+        header = [str(c).strip() if c is not None else "" for c in next(rows, ())]
+        missing = [h for h in IMPORT_HEADERS if h not in header]
+        if missing:
+            raise ValidationFailed(f"第1行表头缺少必填列：{'、'.join(missing)}", field="file")
+        col = {h: header.index(h) for h in IMPORT_HEADERS}
+        meters = {
+            (m.unit.address, m.kind): m
+            for m in Meter.objects.select_related("unit").filter(project_id=project_id, active=True)
+        }
+        result, parsed, seen = ImportResult(), [], {}
+        tick = progress.stage(*CHECK)
+        for line, row in enumerate(rows, start=2):
+            tick(line, declared)
+            if row is None or all(c in (None, "") for c in row):
+                continue
+            result.rows += 1
+            if result.rows > IMPORT_MAX_ROWS:
+                raise ValidationFailed(
+                    f"数据超过 {IMPORT_MAX_ROWS} 行，未导入。请拆分后分批导入", field="file"
+                )
+            checked = _check_row(
+                line, [row[i] if i < len(row) else None for i in col.values()], meters, today
             )
-            continue
-        try:
-            value = parse_reading(cell("读数"))
-        except ValidationFailed as exc:
-            result.errors.append(f"第{line}行「读数」：{exc.message}")
-            continue
-        if value < meter.baseline:
-            result.errors.append(
-                f"第{line}行「读数」：{value} 小于上次读数 {meter.baseline}；如已换表，请先登记换表"
-            )
-            continue
-        read_on = _cell_date(cell("抄表日期")) or today
-        if read_on > today:
-            result.errors.append(f"第{line}行「抄表日期」：不能晚于今天")
-            continue
-        if meter.pk in seen:
-            result.errors.append(f"第{line}行「房号」：与第{seen[meter.pk]}行是同一块表")
-            continue
-        seen[meter.pk] = line
-        parsed.append((line, meter, value, read_on))
+            if isinstance(checked, RowError):
+                result.add_error(checked.row, checked.column, checked.message)
+                continue
+            meter, value, read_on = checked
+            if meter.pk in seen:
+                result.add_error(line, "房号", f"与第{seen[meter.pk]}行是同一块表")
+                continue
+            seen[meter.pk] = line
+            if value == meter.baseline and read_on == meter.last_on and not meter.carried:
+                result.existing += 1  # this very reading is already recorded (the file imported before)
+                continue
+            parsed.append((line, meter, value, read_on))
+    finally:
+        wb.close()
     if result.rows == 0:
         raise ValidationFailed("文件中没有数据行（第1行为表头，数据从第2行开始）", field="file")
-    if result.errors:
-        return result
+    if result.ok:
+        _record(parsed, result, actor, progress.stage(*WRITE))
+    return result
+
+
+_KINDS = {label: value for value, label in Meter.Kind.choices} | {v: v for v in Meter.Kind.values}
+
+
+def _check_row(line: int, cells: list, meters: dict, today: date):
+    """``(meter, value, read_on)`` of one row, or the ``RowError`` that refuses it."""
+    cell = dict(zip(IMPORT_HEADERS, cells, strict=True))
+    address = str(cell["房号"] or "").strip()
+    kind = _KINDS.get(str(cell["表类型"] or "").strip())
+    if kind is None:
+        return RowError(line, "表类型", "应为 水表、电表、燃气表 或 热量表")
+    meter = meters.get((address, kind))
+    if meter is None:
+        return RowError(line, "房号", f"房屋 {address or '（空）'} 没有在用的{Meter.Kind(kind).label}")
+    try:
+        value = parse_reading(cell["读数"])
+    except ValidationFailed as exc:
+        return RowError(line, "读数", exc.message)
+    if value < meter.baseline:
+        return RowError(line, "读数", f"{value} 小于上次读数 {meter.baseline}；如已换表，请先登记换表")
+    try:
+        read_on = _cell_date(cell["抄表日期"]) or today
+    except _BadDate:
+        return RowError(line, "抄表日期", "日期格式不正确，应为 2026-11-19 这样的日期")
+    if read_on > today:
+        return RowError(line, "抄表日期", "不能晚于今天")
+    return meter, value, read_on
+
+
+def _record(parsed, result: ImportResult, actor, tick) -> None:
+    """Record the checked rows in one transaction; a row the recording refuses rolls back the file."""
     try:
         with transaction.atomic():
-            for line, meter, value, read_on in parsed:
+            for done, (line, meter, value, read_on) in enumerate(parsed, start=1):
                 try:
                     reading_record(meter, actor=actor, value=value, read_on=read_on, source="import")
-                except ValidationFailed as exc:
+                except DomainError as exc:
                     column = {"value": "读数", "read_on": "抄表日期"}.get(exc.field or "", "读数")
-                    result.errors.append(f"第{line}行「{column}」：{exc.message}")
-            if result.errors:
+                    result.add_error(line, column, exc.message)
+                tick(done, len(parsed))
+            if not result.ok:
                 raise _Rollback
             result.created = len(parsed)
     except _Rollback:
         result.created = 0
-    return result
 
 
 class _Rollback(Exception):
