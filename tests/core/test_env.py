@@ -2,7 +2,7 @@
 
 import pytest
 
-from jiayuan.env import EnvError, env_bool, env_int, env_list
+from jiayuan.env import EnvError, env_bool, env_int, env_list, env_str
 
 
 def test_env_bool_accepts_common_spellings(monkeypatch):
@@ -32,12 +32,41 @@ def test_env_list_splits_and_strips(monkeypatch):
     assert env_list("X_HOSTS", []) == ["a.example", "b.example"]
 
 
-def test_production_settings_refuse_missing_secret_key():
+def test_production_settings_refuse_missing_secret_key(tmp_path):
     import subprocess
     import sys
 
-    env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "jiayuan.settings"}
+    # A var/ of its own: the checkout's may hold the demo's demo.env (DEBUG=1) after `make demo`.
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "jiayuan.settings",
+        "JIAYUAN_VAR_DIR": str(tmp_path),
+    }
     proc = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True, text=True
     )
     assert proc.returncode != 0 and "SECRET_KEY" in proc.stderr
+
+
+def test_env_file_is_read_like_systemd_and_the_environment_wins(tmp_path, monkeypatch):
+    from jiayuan.env import load_env_file
+
+    path = tmp_path / "demo.env"
+    path.write_text("# the demo\n\nX_ONE=1\nX_TWO='two words'\nX_THREE=from-file\n")
+    monkeypatch.setenv("X_THREE", "from-environment")
+    for name in ("X_ONE", "X_TWO"):  # unset now, and unset again after the test (the file sets them)
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
+
+    assert load_env_file(path) is True
+    assert (env_str("X_ONE"), env_str("X_TWO"), env_str("X_THREE")) == ("1", "two words", "from-environment")
+    assert load_env_file(tmp_path / "missing.env") is False
+
+
+def test_env_file_refuses_a_line_that_is_not_name_equals_value(tmp_path):
+    from jiayuan.env import read_env_file
+
+    path = tmp_path / "demo.env"
+    path.write_text("DEBUG=1\nexport SECRET_KEY\n")
+    with pytest.raises(EnvError, match=r"demo\.env, line 2: expected NAME=value"):
+        read_env_file(path)
