@@ -1,6 +1,7 @@
 """The demo's year of billing: balanced books, realistic arrears, a collection rate below 100%."""
 
 import pytest
+from freezegun import freeze_time
 
 from jiayuan.billing import ledger
 from jiayuan.billing.indicators import measure_collection
@@ -13,7 +14,9 @@ from jiayuan.portal.demo.context import RESIDENTIAL_CODE
 
 @pytest.fixture
 def demo(db):
-    return load_demo(seed=DEFAULT_SEED, scale=0.02)
+    # Built on a fixed day: which months are paid by now depends on the day the demo is built.
+    with freeze_time("2026-11-20 10:00:00+08:00"):
+        return load_demo(seed=DEFAULT_SEED, scale=0.02)
 
 
 def test_demo_has_a_year_of_bills_payments_and_arrears(demo):
@@ -27,8 +30,9 @@ def test_demo_has_a_year_of_bills_payments_and_arrears(demo):
     rows = list(arrears_for(admin, p1, as_of=demo.today))
     assert rows, "some households owe"
     assert any(r["b_91_180"] or r["b_181_365"] for r in rows), "some arrears are old"
-    last_full = Bill.objects.filter(project=p1).order_by("-period").values_list("period", flat=True)[40]
-    rate = measure_collection(p1.pk, Period.month(last_full.year, last_full.month)).ratio
+    # September's bills (issued 1 September) had time to be paid, except by the quarterly payers (whose
+    # September–November quarter falls due in December) and the households that do not pay.
+    rate = measure_collection(p1.pk, Period.month(2026, 9)).ratio
     assert rate is not None and 50 < rate < 100
 
 
