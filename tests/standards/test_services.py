@@ -8,6 +8,7 @@ import pytest
 
 from jiayuan.core.errors import Forbidden, NotFound, ValidationFailed
 from jiayuan.core.models import TimelineEntry
+from jiayuan.standards.catalogue import DEFAULT_VALID_FROM
 from jiayuan.standards.models import StandardVersion
 from jiayuan.standards.selectors import effective_map, effective_version, version_history
 from jiayuan.standards.services import standard_override, standard_reset, standard_set_default
@@ -28,9 +29,13 @@ def test_effective_value_falls_back_to_company_default(world):
     assert v.project_id is None and v.amount == 3 and v.unit == "minutes"
 
 
-def test_unknown_code_or_before_any_version_is_none(world, clock):
+def test_unknown_code_or_before_any_version_is_none(world):
     assert effective_version("no.such", world.p1.pk) is None
-    assert effective_version("service.dispatch", world.p1.pk, at=clock.now.replace(year=1999)) is None
+    # The catalogue's versions start at 2000-01-01 00:00 in Shanghai: an instant before it, not a year
+    # replaced on a UTC time (which is 2000-01-01 in Shanghai when the suite runs on New Year's Day).
+    before = DEFAULT_VALID_FROM - timedelta(minutes=1)
+    assert effective_version("service.dispatch", world.p1.pk, at=before) is None
+    assert effective_version("service.dispatch", world.p1.pk, at=DEFAULT_VALID_FROM) is not None
 
 
 def test_override_applies_to_its_project_only(world, std, clock):
