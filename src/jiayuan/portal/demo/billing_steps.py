@@ -173,7 +173,7 @@ def _pay_history(ctx: DemoContext, project) -> int:
     """The year's payments as plain rows (the rows ``payment_take`` writes: payment, one balanced entry,
     allocations, receipt), through ``ledger.reserve_ids``/``insert_rows``/``post_rows`` like the billing
     run: no model instance per row."""
-    now = timezone.now()
+    now = ctx.now
     lines_by_bill: dict[int, list] = defaultdict(list)
     for line_id, bill_id, amount in (
         BillLine.objects.filter(project=project).order_by("id").values_list("id", "bill_id", "amount")

@@ -6,7 +6,7 @@ import random
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.utils import timezone
@@ -26,12 +26,18 @@ class DemoContext:
     """Passed to every step. Steps read what earlier steps stored here and add their own results.
 
     ``rng`` and ``fake`` are the only sources of randomness: a step that draws from anything else
-    (``random.random()``, ``uuid4``, the wall clock other than ``today``) breaks reproducibility.
+    (``random.random()``, ``uuid4``, the wall clock other than ``now`` and ``today``) breaks reproducibility.
+
+    ``now`` is the instant the demo is built and ``today`` its day in Asia/Shanghai (read once, here). The
+    demo is built around them: whatever a step records as done (received, paid, read, entered…) is dated
+    at or before ``now``, even at 00:05 on New Year's Day; only due dates, appointments and validities may
+    lie ahead (tests/portal/test_demo_time.py checks every date column).
     """
 
     seed: int = DEFAULT_SEED
     scale: float = 1.0
-    today: date = field(default_factory=timezone.localdate)
+    now: datetime = field(default_factory=timezone.now)
+    today: date = None  # type: ignore[assignment]  # the day of ``now`` unless given
     log: Callable[[str], None] = lambda message: None
     rng: random.Random = field(init=False)
     fake: Faker = field(init=False)
@@ -47,6 +53,8 @@ class DemoContext:
     extra: dict[str, Any] = field(default_factory=dict)  # for steps added by later modules
 
     def __post_init__(self) -> None:
+        if self.today is None:
+            self.today = timezone.localdate(self.now)
         self.rng = random.Random(self.seed)
         self.fake = Faker("zh_CN")
         self.fake.seed_instance(self.seed)

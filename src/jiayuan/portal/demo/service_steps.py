@@ -5,8 +5,9 @@ the technician's jobs, the visit queue and the service indicators all show somet
 
 Rows are bulk-inserted with their derived facts, timers (from the projects' effective standards through
 core.worktime), timeline lines and per-month numbers (the numbering counters are set to match). Times are
-anchored at 08:00 of ``ctx.today``; requests of the last two days are still open, and their timers due
-after the anchor stay running, so the first sweep breaches them live.
+anchored at 08:00 of ``ctx.today`` (or at ``ctx.now`` when the demo is built earlier in the day: nothing
+done lies after the anchor); requests of the last two days are still open, and their timers due after the
+anchor stay running, so the first sweep breaches them live.
 """
 
 from __future__ import annotations
@@ -129,7 +130,7 @@ def _pick(ctx, weighted):
 
 
 def create_requests(ctx: DemoContext) -> None:
-    anchor = datetime.combine(ctx.today, time(8, 0), tzinfo=SHANGHAI)
+    anchor = min(datetime.combine(ctx.today, time(8, 0), tzinfo=SHANGHAI), ctx.now)
     ct = ContentType.objects.get_for_model(ServiceRequest)
     for code, full in PER_PROJECT.items():
         if code not in ctx.projects or not ctx.units.get(code):
@@ -243,6 +244,8 @@ def _lifecycle(ctx, req, anchor, eng, cs, tech) -> dict:
         return plan  # still waiting for dispatch
     if field:
         at += timedelta(minutes=r.uniform(0.5, 2.8) if ctx.chance(0.92) else r.uniform(4, 25))
+        if at > anchor:
+            return plan  # still waiting for dispatch
         req.dispatched_at, req.department = at, eng
         req.assignee = tech if tech and ctx.chance(0.7) else None
         plan["steps"].append(("dispatch", State.NEW, State.DISPATCHED, at, "派至 工程部"))
@@ -268,11 +271,15 @@ def _lifecycle(ctx, req, anchor, eng, cs, tech) -> dict:
         if req.type == RequestType.COMPLAINT:
             feedback = at + timedelta(hours=r.uniform(1, 30) if ctx.chance(0.9) else r.uniform(60, 120))
             valid = ctx.chance(0.45)
+            cause = COMPLAINT_CAUSE.get(req.content) or r.choice(CAUSES)
+            judged = at + timedelta(hours=r.uniform(1, 8))
+            if judged > anchor:
+                return plan  # not judged yet: still open on the queue
             plan["review"] = {
                 "valid": valid,
                 "validity_reason": "经核实属实" if valid else "经核实不属物业责任，已向业主解释",
-                "cause": COMPLAINT_CAUSE.get(req.content) or r.choice(CAUSES),
-                "judged_at": at + timedelta(hours=r.uniform(1, 8)),
+                "cause": cause,
+                "judged_at": judged,
                 "feedback_at": feedback if feedback < anchor else None,
                 "feedback": "已联系业主说明处理方案" if feedback < anchor else "",
                 "result": "已处理完毕，业主认可" if feedback < anchor else "",
@@ -297,8 +304,10 @@ def _lifecycle(ctx, req, anchor, eng, cs, tech) -> dict:
         req.state = State.CLOSED
         plan["steps"].append(("confirm", State.COMPLETED, State.CLOSED, confirm, "客户确认"))
         if ctx.chance(0.6):
-            req.rating = _pick(ctx, [(5, 60), (4, 28), (3, 8), (2, 3), (1, 1)])
-            req.rated_at = confirm + timedelta(hours=r.uniform(0.1, 24))
+            rating = _pick(ctx, [(5, 60), (4, 28), (3, 8), (2, 3), (1, 1)])
+            rated = confirm + timedelta(hours=r.uniform(0.1, 24))
+            if rated <= anchor:  # not rated yet otherwise
+                req.rating, req.rated_at = rating, rated
     visit_at = at + timedelta(days=r.uniform(1, 5))
     if (req.visit_required or req.type == RequestType.COMPLAINT) and visit_at < anchor and ctx.chance(0.9):
         outcome = "unreachable" if ctx.chance(0.06) else "satisfied"
