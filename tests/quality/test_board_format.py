@@ -271,3 +271,30 @@ def test_r10_1_demo_enters_a_year_of_every_unmeasured_indicator_in_both_projects
     corrected = entries.filter(supersedes__isnull=False).first()
     assert corrected is not None and corrected.entered_at >= corrected.supersedes.entered_at
     assert corrected.evidence.startswith("更正")
+
+
+def test_demo_corrects_a_figure_even_in_a_month_without_shortfalls(world):
+    """The demo's correction does not depend on the random figures of the day it is built."""
+    from collections import Counter
+    from datetime import date, datetime
+    from types import SimpleNamespace
+
+    from jiayuan.core.worktime import SHANGHAI
+    from jiayuan.portal.demo.quality_steps import _corrections
+
+    entered = datetime(2026, 11, 2, 9, 0, tzinfo=SHANGHAI)
+    full = IndicatorEntry.objects.create(
+        project=world.p1,
+        code=HOUSES,
+        period=date(2026, 10, 1),
+        numerator=Decimal(120),
+        denominator=Decimal(120),
+        evidence="10月巡查 120 户，完好 120 户。",
+        entered_by=world.manager,
+        entered_at=entered,
+    )
+    ctx = SimpleNamespace(now=datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI), counts=Counter())
+    _corrections(ctx, [full], [date(2026, 10, 1), date(2026, 11, 1)], world.manager)
+    fix = IndicatorEntry.objects.get(supersedes=full)
+    assert fix.numerator == 119 and fix.denominator == 120 and fix.evidence.startswith("更正")
+    assert entered <= fix.entered_at <= ctx.now

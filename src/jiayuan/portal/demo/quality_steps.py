@@ -16,7 +16,6 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
-from django.utils import timezone
 
 from jiayuan.core import indicators
 from jiayuan.core.worktime import SHANGHAI
@@ -120,7 +119,7 @@ def _entered_at(ctx: DemoContext, month: date) -> datetime:
     at = time(ctx.rng.randint(9, 17), ctx.rng.choice((0, 15, 30, 45)))
     if day > ctx.today:
         day, at = ctx.today, time(8, ctx.rng.choice((0, 15, 30, 45)))
-    return min(datetime.combine(day, at, SHANGHAI), timezone.now())
+    return min(datetime.combine(day, at, SHANGHAI), ctx.now)
 
 
 def _figures(ctx: DemoContext, code: str, project_code: str, month_no: int, plan: Plan):
@@ -213,17 +212,19 @@ def create_indicator_entries(ctx: DemoContext) -> None:
 def _corrections(ctx: DemoContext, entries: list[IndicatorEntry], months: list[date], actor) -> None:
     """Up to two figures of last month corrected after a re-check: the first entry stays as history."""
     last = months[-2] if len(months) > 1 else months[-1]
-    chosen = [
-        e
-        for e in entries
-        if e.period == last and e.code in CORRECTABLE and e.denominator and e.numerator < e.denominator
-    ][:2]
+    candidates = [e for e in entries if e.period == last and e.code in CORRECTABLE and e.denominator]
+    # Whatever the month's random figures, each project shows one correction (a full score is corrected
+    # downwards: a defect left out of the count).
+    chosen = [e for e in candidates if e.numerator < e.denominator][:2] or candidates[:1]
     fixes = []
-    now = timezone.now()
+    now = ctx.now
     for first in chosen:
-        if first.numerator >= first.denominator:
-            continue
-        fixed_num = first.numerator + 1
+        if first.numerator < first.denominator:
+            fixed_num = first.numerator + 1
+            why = "复查后确认 1 处已在检查当日修复"
+        else:
+            fixed_num = first.numerator - 1
+            why = "复查发现漏记 1 处损坏"
         fixes.append(
             IndicatorEntry(
                 project_id=first.project_id,
@@ -232,8 +233,7 @@ def _corrections(ctx: DemoContext, entries: list[IndicatorEntry], months: list[d
                 numerator=fixed_num,
                 denominator=first.denominator,
                 evidence=(
-                    f"更正：复查后确认 1 处已在检查当日修复，完好数由 {first.numerator:.0f} 改为 {fixed_num:.0f}。"
-                    f"\n原记录：{first.evidence}"
+                    f"更正：{why}，完好数由 {first.numerator:.0f} 改为 {fixed_num:.0f}。\n原记录：{first.evidence}"
                 ),
                 entered_by=actor,
                 entered_at=max(min(first.entered_at + timedelta(days=2, hours=1), now), first.entered_at),
