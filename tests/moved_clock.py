@@ -19,11 +19,26 @@ never asks the database for the time: it passes ``timezone.now()`` in as a param
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
 _travel = None
+
+# A plain Wednesday morning in a year the holiday calendar knows.
+WEDNESDAY_MORNING = datetime(2026, 11, 18, 10, 0, tzinfo=timezone(timedelta(hours=8)))
+
+
+@pytest.fixture
+def pinned_clock():
+    """For tests that compare days (``today`` read in the test, then again by the code under test): the
+    clock at a fixed Wednesday 10:00 in Shanghai, ticking from there, so no day or month turns over in the
+    middle of the test whatever ``--now`` or the machine says. ``pytestmark = pytest.mark.usefixtures(
+    "pinned_clock")`` starts it before the test's other fixtures."""
+    import time_machine
+
+    with time_machine.travel(WEDNESDAY_MORNING, tick=True) as traveller:
+        yield traveller
 
 
 def parse_now(value: str) -> datetime:

@@ -106,7 +106,7 @@ def test_owner_to_indicator_journey_R3_R4_1_R3_6_R10_1(world, live_server, brows
     # 6. The manager sees the month's timeliness and return-visit rate, and the drill-down lists it.
     mctx, board = _context(browser, DESKTOP)
     login(board, live_server, "manager")
-    month = timezone.localdate().strftime("%Y-%m")
+    month = timezone.localtime(req.received_at).strftime("%Y-%m")  # the request's month, even past midnight
     for code in ("indicator.02_repair_timeliness", "indicator.24_repair_return_visit"):
         board.goto(
             f"{live_server.url}/quality/indicators/detail/?code={code}&project={world.p1.pk}&month={month}"

@@ -174,6 +174,7 @@ def test_home_counts_only_the_current_projects_rows(world, as_user):
     assert re.search(r"jy-stat-value\">1<", units)  # p2 has one unit; p1's two are not counted
 
 
+@pytest.mark.usefixtures("pinned_clock")  # "within 30 days" of a today that must not turn over mid-test
 def test_home_shows_staff_and_certificates_expiring_within_30_days_r1_3(world, as_user):
     today = timezone.localdate()
     staff = StaffFactory(project=world.p1, department=world.clerk.memberships.first().department)

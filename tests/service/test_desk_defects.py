@@ -20,6 +20,9 @@ PIXEL = (
     b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
 )
 
+# These tests compare days with the code under test: a day must not turn over in the middle of one.
+pytestmark = pytest.mark.usefixtures("pinned_clock")
+
 
 @pytest.fixture
 def register(world):

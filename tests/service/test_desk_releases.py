@@ -18,6 +18,9 @@ from jiayuan.service.models_desk import GoodsRelease, ReleaseState
 from jiayuan.service.services import desk
 from tests.factories import MembershipFactory, PartyFactory, UserFactory
 
+# These tests compare days with the code under test: a day must not turn over in the middle of one.
+pytestmark = pytest.mark.usefixtures("pinned_clock")
+
 
 @pytest.fixture
 def guard(world):

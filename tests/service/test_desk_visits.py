@@ -15,6 +15,9 @@ from jiayuan.service.models import ServiceRequest
 from jiayuan.service.models_desk import HomeVisit, VisitOpinion, VisitState
 from jiayuan.service.services import desk
 
+# These tests compare days with the code under test: a day must not turn over in the middle of one.
+pytestmark = pytest.mark.usefixtures("pinned_clock")
+
 
 @pytest.fixture
 def planned(world):
