@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "jiayuan.core.middleware.CurrentProjectMiddleware",
+    "jiayuan.core.middleware.ControlCharactersMiddleware",  # NUL & co. in any field: 422, before any view
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into its page (jiayuan.core.throttle)
 ]
 
