@@ -322,6 +322,26 @@ def test_r7_2_bill_page_rejects_a_credit_note_for_the_approver_only(world, bille
     assert "该冲减单已处理" in manager.get(resp.url).content.decode()
 
 
+def test_r7_2_credit_that_moves_a_paid_line_to_its_limit_is_booked(world, billed, fees):
+    """The paid part of a credited line ends exactly at amount − credited; the database's check must
+    accept that limit (SQLite computed 66.66 − 6.67 in binary floating point, 59.989999…, and refused 59.99:
+    a 500 on approving, found by the ledger property)."""
+    extra = services.fee_item_create(
+        world.p1.pk, actor=fees.finance, code="TY", name="特约服务", kind="special"
+    )
+    services.charge_create(billed, extra, actor=fees.finance, amount="66.66")
+    line = BillLine.objects.get(bill__unit=world.unit, amount=D("66.66"))
+    services.payment_take(
+        billed, actor=world.clerk, channel="cash", amount="66.66", idempotency_key="lim", line_ids=[line.pk]
+    )
+    note = services.credit_note_request(line, actor=world.clerk, amount="6.67", reason="多收")
+    services.credit_note_approve(note, actor=world.manager)
+    line.refresh_from_db()
+    assert (line.credited, line.paid, line.outstanding) == (D("6.67"), D("59.99"), D("0.00"))
+    assert balanced(world)
+    assert net(world, billed) == books_identity(world, billed)
+
+
 # --- the desk finds a parking space ----------------------------------------------------------------------
 
 

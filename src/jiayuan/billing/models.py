@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -268,8 +269,9 @@ class Bill(ProjectScoped):
                 condition=Q(kind="periodic", space__isnull=False),
                 name="uniq_periodic_bill_space",
             ),
+            # rounded to the cent: SQLite subtracts decimals in binary floating point
             models.CheckConstraint(
-                condition=Q(paid__lte=F("total") - F("credited")), name="bill_not_overpaid"
+                condition=Q(paid__lte=Round(F("total") - F("credited"), 2)), name="bill_not_overpaid"
             ),
         ]
         indexes = [models.Index(fields=["project", "status", "due_on"])]
@@ -314,7 +316,9 @@ class BillLine(ProjectScoped):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="bill_line_positive"),
             models.CheckConstraint(
-                condition=Q(paid__gte=0, credited__gte=0, paid__lte=F("amount") - F("credited")),
+                # rounded to the cent: SQLite subtracts decimals in binary floating point (66.66 − 6.67 is
+                # 59.989999…), which refused a line paid exactly up to its limit
+                condition=Q(paid__gte=0, credited__gte=0, paid__lte=Round(F("amount") - F("credited"), 2)),
                 name="bill_line_not_overpaid",
             ),
         ]
