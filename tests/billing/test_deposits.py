@@ -99,6 +99,16 @@ def test_r13_2_deposits_page_receive_and_refund(world, as_user, django_assert_ma
     assert dep.status == Deposit.Status.CLOSED
 
 
+_money = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("5000"), places=2)
+_valid = st.tuples(st.sampled_from(["receive", "refund", "forfeit"]), st.integers(0, 5), _money)
+_refused = st.tuples(st.sampled_from(["overrefund", "overforfeit"]), st.integers(0, 5), st.just(Decimal(0)))
+# At most one refused operation for every two valid ones, in any order (refund and forfeit amounts are per
+# cent of what the chosen deposit holds): a run where most operations are refused is the service failing.
+deposit_steps = st.lists(_valid, min_size=2, max_size=12).flatmap(
+    lambda ok: st.lists(_refused, max_size=len(ok) // 2).flatmap(lambda bad: st.permutations(ok + bad))
+)
+
+
 class DepositProperties(TestCase):
     """Property (R13.2, R7.4): any sequence of deposits received, refunded and forfeited (refused ones
     included) keeps every entry balanced and each unit's 2241 balance equal to what its deposits hold."""
@@ -115,42 +125,59 @@ class DepositProperties(TestCase):
         cls.units = [UnitFactory(building=building, room="101"), UnitFactory(building=building, room="102")]
 
     @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
-    @given(
-        st.lists(
-            st.tuples(
-                st.sampled_from(["receive", "refund", "forfeit"]),
-                st.integers(0, 5),
-                st.decimals(min_value=Decimal("0.01"), max_value=Decimal("5000"), places=2),
-            ),
-            max_size=12,
-        )
-    )
+    @given(deposit_steps)
     def test_r13_2_deposit_ledger_balanced(self, ops):
+        succeeded = 0
         for op, index, amount in ops:
+            if op in {"overrefund", "overforfeit"}:
+                self._refuse(op, index)
+                continue
             try:
-                if op == "receive":
-                    deposits.deposit_receive(
-                        self.units[index % 2],
-                        actor=self.finance,
-                        kind="decoration",
-                        amount=amount,
-                        channel="cash",
-                        payer_name="业主",
-                    )
-                    continue
-                held = list(Deposit.objects.order_by("pk"))
-                if not held:
-                    continue
-                dep = held[index % len(held)]
-                if op == "refund":
-                    deposits.deposit_refund(
-                        dep, actor=self.finance, amount=amount, reason="退", channel="cash"
-                    )
-                else:
-                    deposits.deposit_forfeit(dep, actor=self.manager, amount=amount, reason="扣")
+                self._apply(op, index, amount)
+                succeeded += 1
             except DomainError:
-                pass
+                pass  # refused operations must change nothing; the invariants below check it
+        # every valid operation should be accepted; at least they must dominate the run
+        assert succeeded >= len(ops) // 2, (succeeded, ops)
         assert ledger.unbalanced_entries(self.project.pk) == []
         for unit in self.units:
             held = sum((d.held for d in Deposit.objects.filter(unit=unit)), Decimal(0))
             assert _held(self.project.pk, unit.pk) == held
+
+    def _apply(self, op, index, amount):
+        """Receive ``amount``; refund or forfeit ``amount`` per cent of what a deposit holds (a receipt
+        instead when nothing is held)."""
+        held = [d for d in Deposit.objects.order_by("pk") if d.held > 0]
+        if op == "receive" or not held:
+            deposits.deposit_receive(
+                self.units[index % 2],
+                actor=self.finance,
+                kind="decoration",
+                amount=amount,
+                channel="cash",
+                payer_name="业主",
+            )
+            return
+        dep = held[index % len(held)]
+        part = max(Decimal("0.01"), (dep.held * min(amount, 100) / 100).quantize(Decimal("0.01")))
+        if op == "refund":
+            deposits.deposit_refund(dep, actor=self.finance, amount=part, reason="退", channel="cash")
+        else:
+            deposits.deposit_forfeit(dep, actor=self.manager, amount=part, reason="扣")
+
+    def _refuse(self, op, index):
+        """More than a deposit holds: the service must refuse it."""
+        held = list(Deposit.objects.order_by("pk"))
+        if not held:
+            return
+        dep = held[index % len(held)]
+        try:
+            if op == "overrefund":
+                deposits.deposit_refund(
+                    dep, actor=self.finance, amount=dep.held + 1, reason="超额", channel="cash"
+                )
+            else:
+                deposits.deposit_forfeit(dep, actor=self.manager, amount=dep.held + 1, reason="超额")
+        except DomainError:
+            return
+        raise AssertionError(f"{op} of more than deposit {dep.pk} holds went through")

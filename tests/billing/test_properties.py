@@ -11,6 +11,7 @@ from hypothesis.extra.django import TestCase
 
 from jiayuan.billing import ledger, services
 from jiayuan.billing.models import Bill, BillLine, CreditNote, Payment, Refund
+from jiayuan.billing.services.money import refund_pending_total
 from jiayuan.core.errors import DomainError
 from jiayuan.core.roles import Role
 from tests.factories import (
@@ -23,18 +24,32 @@ from tests.factories import (
 )
 
 amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("600"), places=2)
-steps = st.lists(
-    st.one_of(
-        st.tuples(st.just("issue"), st.integers(0, 1)),
-        st.tuples(st.just("charge"), st.integers(0, 1), amounts),
-        st.tuples(st.just("pay"), st.integers(0, 1), amounts),
-        st.tuples(st.just("pay_line"), st.integers(0, 1), amounts),
-        st.tuples(st.just("reverse"), st.integers(0, 20)),
-        st.tuples(st.just("refund"), st.integers(0, 1), amounts),
-        st.tuples(st.just("credit"), st.integers(0, 30), amounts),
-    ),
-    max_size=14,
+fractions = st.integers(1, 100)  # per cent of what the operation may take
+# Operations a correct service accepts (each one's amount is drawn within what the state allows, and one
+# whose precondition is missing pays instead), and operations it must refuse.
+valid = st.one_of(
+    st.tuples(st.just("issue"), st.integers(0, 1)),
+    st.tuples(st.just("charge"), st.integers(0, 1), amounts),
+    st.tuples(st.just("pay"), st.integers(0, 1), amounts),
+    st.tuples(st.just("pay_line"), st.integers(0, 1), amounts),
+    st.tuples(st.just("reverse"), st.integers(0, 20)),
+    st.tuples(st.just("refund"), st.integers(0, 1), fractions),
+    st.tuples(st.just("credit"), st.integers(0, 30), fractions),
 )
+refused = st.one_of(
+    st.tuples(st.just("overrefund"), st.integers(0, 1)),
+    st.tuples(st.just("overcredit"), st.integers(0, 30)),
+    st.tuples(st.just("rereverse"), st.integers(0, 20)),
+)
+# At most one refused operation for every two valid ones, in any order: a run where most operations are
+# refused is the service failing, not the strategy.
+steps = st.lists(valid, min_size=2, max_size=12).flatmap(
+    lambda ok: st.lists(refused, max_size=len(ok) // 2).flatmap(lambda bad: st.permutations(ok + bad))
+)
+
+
+class Refused(Exception):
+    """An operation the property expects the service to refuse went through."""
 
 
 class LedgerProperties(TestCase):
@@ -66,11 +81,18 @@ class LedgerProperties(TestCase):
             counter[0] += 1
             return f"hp-{counter[0]}"
 
+        succeeded = 0
         for op in ops:
+            if op[0] in {"overrefund", "overcredit", "rereverse"}:
+                self._refuse(op)
+                continue
             try:
                 self._apply(op, month, key)
+                succeeded += 1
             except DomainError:
                 pass  # refused operations must change nothing; the invariants below check it
+        # every valid operation should be accepted; at least they must dominate the run
+        assert succeeded >= len(ops) // 2, (succeeded, ops)
         assert ledger.unbalanced_entries(self.project.pk) == []
         assert sum(r["balance"] for r in ledger.trial_balance(self.project.pk)) == 0
         for unit in self.units:
@@ -89,6 +111,18 @@ class LedgerProperties(TestCase):
             for line in BillLine.objects.filter(bill__unit=unit):
                 assert 0 <= line.paid <= line.amount - line.credited
 
+    def _prepaid(self, unit):
+        return ledger.prepaid_of(self.project.pk, unit_id=unit.pk) - refund_pending_total(
+            services.Holder.of(unit)
+        )
+
+    def _creditable(self):
+        return [
+            line
+            for line in BillLine.objects.filter(project=self.project).order_by("pk")
+            if line.amount - line.credited  # a paid line too: its paid part goes to prepaid
+        ]
+
     def _apply(self, op, month, key):
         kind, *args = op
         if kind == "issue":
@@ -97,23 +131,23 @@ class LedgerProperties(TestCase):
             return
         if kind == "reverse":
             payments = list(Payment.objects.filter(project=self.project, status="booked").order_by("pk"))
-            if payments:
-                services.payment_reverse(payments[args[0] % len(payments)], actor=self.manager, reason="冲正")
+            if not payments:
+                return self._apply(("pay", args[0] % 2, Decimal("88.88")), month, key)
+            services.payment_reverse(payments[args[0] % len(payments)], actor=self.manager, reason="冲正")
             return
         if kind == "credit":
-            lines = [
-                line
-                for line in BillLine.objects.filter(project=self.project).order_by("pk")
-                if line.amount - line.credited  # a paid line too: its paid part goes to prepaid
-            ]
-            if lines:
-                line = lines[args[0] % len(lines)]
-                note = services.credit_note_request(
-                    line, actor=self.finance, amount=min(args[1], line.amount - line.credited), reason="减免"
-                )
-                services.credit_note_approve(note, actor=self.manager)
+            lines = self._creditable()
+            if not lines:
+                return self._apply(("charge", args[0] % 2, Decimal("66.66")), month, key)
+            line = lines[args[0] % len(lines)]
+            amount = max(
+                Decimal("0.01"), ((line.amount - line.credited) * args[1] / 100).quantize(Decimal("0.01"))
+            )
+            note = services.credit_note_request(line, actor=self.finance, amount=amount, reason="减免")
+            services.credit_note_approve(note, actor=self.manager)
             return
-        holder = services.Holder.of(self.units[args[0]])
+        unit = self.units[args[0]]
+        holder = services.Holder.of(unit)
         if kind == "charge":
             services.charge_create(holder, self.extra, actor=self.finance, amount=args[1])
         elif kind == "pay":
@@ -122,21 +156,62 @@ class LedgerProperties(TestCase):
             )
         elif kind == "pay_line":
             line = BillLine.objects.filter(bill__unit_id=holder.unit_id).order_by("-pk").first()
-            if line is not None and line.outstanding:
-                services.payment_take(
-                    holder,
-                    actor=self.finance,
-                    channel="bank",
-                    amount=args[1],
-                    idempotency_key=key(),
-                    line_ids=[line.pk],
-                )
+            if line is None or not line.outstanding:
+                return self._apply(("pay", args[0], args[1]), month, key)
+            services.payment_take(
+                holder,
+                actor=self.finance,
+                channel="bank",
+                amount=args[1],
+                idempotency_key=key(),
+                line_ids=[line.pk],
+            )
         elif kind == "refund":
+            available = self._prepaid(unit)
+            if available <= 0:
+                return self._apply(("pay", args[0], Decimal("99.99")), month, key)
             services.refund_create(
                 holder,
                 actor=self.finance,
                 approver=self.manager,
-                amount=args[1],
+                amount=max(Decimal("0.01"), (available * args[1] / 100).quantize(Decimal("0.01"))),
                 channel="cash",
                 reason="退款",
             )
+
+    def _refuse(self, op):
+        """Run an operation beyond what the state allows; the service must refuse it."""
+        kind, index = op
+        try:
+            if kind == "overrefund":
+                unit = self.units[index]
+                services.refund_request(
+                    services.Holder.of(unit),
+                    actor=self.finance,
+                    amount=self._prepaid(unit) + Decimal("0.01"),
+                    channel="cash",
+                    reason="超额退款",
+                )
+            elif kind == "overcredit":
+                lines = list(BillLine.objects.filter(project=self.project).order_by("pk"))
+                if not lines:
+                    return
+                line = lines[index % len(lines)]
+                services.credit_note_request(
+                    line,
+                    actor=self.finance,
+                    amount=line.amount - line.credited + Decimal("0.01"),
+                    reason="超额",
+                )
+            else:
+                reversed_ = list(
+                    Payment.objects.filter(project=self.project, status="reversed").order_by("pk")
+                )
+                if not reversed_:
+                    return
+                services.payment_reverse(
+                    reversed_[index % len(reversed_)], actor=self.manager, reason="再冲正"
+                )
+        except DomainError:
+            return
+        raise Refused(op)
