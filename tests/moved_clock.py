@@ -14,7 +14,13 @@ time-machine, which patches the C clock functions rather than swapping the ``dat
   machine's clock, which the pages never read (no script computes times in the browser).
 
 Neither SQLite's ``CURRENT_TIMESTAMP`` nor PostgreSQL's ``now()`` can follow a process clock, so the code
-never asks the database for the time: it passes ``timezone.now()`` in as a parameter.
+never asks the database for the time: it passes ``timezone.now()`` in as a parameter
+(tests/test_database_clock.py).
+
+A moved clock may lie in a year the holiday calendar does not know yet (chinese-calendar 1.11 stops at
+2026): core.worktime then counts Monday–Friday and logs a warning, as it would in production until the
+State Council's arrangement is entered (docs/operators.md, "Holidays"). The suite enters no invented
+holidays for such a year; tests of holiday arithmetic use fixed days of known years.
 """
 
 from __future__ import annotations
