@@ -323,7 +323,7 @@ API_ALLOWED = {
     "GET /api/v1/standards": ANY_STAFF,
     "GET /api/v1/indicators": INDICATORS,
     "POST /api/v1/standards/{standard_id}/overrides": {"manager", "admin"},
-    # the technician reports what he finds (REPORT_ISSUES); see the report: his answer is a 404
+    # the technician reports what he finds (REPORT_ISSUES) and follows what he reported
     "POST /api/v1/requests": DESK | OWNER | {"tech"},
     "GET /api/v1/requests/{request_id}": READERS | {"tech"} | OWNER,
     "POST /api/v1/fee-items": FEES,

@@ -137,6 +137,21 @@ def test_technician_sees_only_department_jobs(world, as_user, clerk):
     assert tech.get(f"{URL}/{undispatched}").status_code == 404
 
 
+def test_technician_follows_the_finding_he_reported(world, as_user, clerk):
+    """A technician reports what he finds (REPORT_ISSUES). The request was created, so he must get it back and
+    follow it; before, the API answered 404 after creating it and a retry made a second one."""
+    tech = as_user(world.tech)
+    r = post(tech, URL, {"project": world.p1.pk, "type": "repair", "content": "2号楼路灯不亮"})
+    assert r.status_code == 201, r.content
+    rid = r.json()["id"]
+    assert tech.get(f"{URL}/{rid}").status_code == 200
+    assert rid in [i["id"] for i in tech.get(URL).json()["items"]]
+    # another clerk's report stays out of his sight until it is sent to his department
+    other = create(clerk, world).json()["id"]
+    assert tech.get(f"{URL}/{other}").status_code == 404
+    assert as_user(world.outsider).get(f"{URL}/{rid}").status_code == 404
+
+
 def test_visit_queue_endpoint(world, clerk):
     assert clerk.get(f"{URL}/visit-queue").json() == {"count": 0, "items": []}
 

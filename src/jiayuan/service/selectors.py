@@ -29,11 +29,13 @@ from jiayuan.service.permissions import request_project_ids, work_order_q
 
 def readable(user) -> QuerySet:
     """Requests the user may read: every request of projects where they hold VIEW_REQUESTS, a technician's
-    jobs (own or their department's), an owner's own units' requests."""
+    jobs (own or their department's), an owner's own units' requests, and what a staff member reported
+    himself (a guard's or technician's finding: he follows what he reported, 首问责任制)."""
     qs = ServiceRequest.objects.visible_to(user)
     condition = Q(project_id__in=request_project_ids(user)) | work_order_q(user)
     if getattr(user, "is_authenticated", False):
         condition |= Q(pk__in=ServiceRequest._base_manager.filter(ServiceRequest.owner_q(user)).values("pk"))
+        condition |= Q(created_by=user)
     return qs.filter(condition)
 
 
