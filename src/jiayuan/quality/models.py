@@ -30,7 +30,9 @@ class IndicatorEntry(ProjectScoped):
     # Empty for a count (起/年): the figure is the numerator itself.
     denominator = models.DecimalField(_("分母"), max_digits=12, decimal_places=2, null=True, blank=True)
     evidence = models.TextField(_("依据说明"))
-    evidence_file = models.FileField(_("依据附件"), upload_to=PrivateName("quality/evidence"), blank=True, max_length=200)
+    evidence_file = models.FileField(
+        _("依据附件"), upload_to=PrivateName("quality/evidence"), blank=True, max_length=200
+    )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("录入人")
     )
