@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from pathlib import Path
 
 os.environ.setdefault("JIAYUAN_ALLOW_INSECURE_KEY", "1")
 os.environ.setdefault("JIAYUAN_MANIFEST_STATIC", "0")
@@ -14,6 +15,8 @@ from jiayuan.settings import DATABASES  # noqa: E402
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="jiayuan-media-")
 STATIC_ROOT = tempfile.mkdtemp(prefix="jiayuan-static-")
+# `jiayuan demo` writes its settings file; a test run must never touch the checkout's var/demo.env.
+DEMO_ENV_FILE = Path(tempfile.mkdtemp(prefix="jiayuan-var-")) / "demo.env"
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_SSL_REDIRECT = False  # the test client and live_server speak plain HTTP

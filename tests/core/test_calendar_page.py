@@ -100,6 +100,17 @@ def test_admin_adds_a_holiday_and_it_is_audited(world, as_user):
     assert worktime.add_working_days(worktime.end_of_day(date(2027, 9, 29)), 1).date() == date(2027, 10, 5)
 
 
+def test_a_change_made_by_no_user_shows_as_the_system(world, as_user):
+    """A day changed outside a request (the seeding command, a data migration) has no history user; the page
+    answered 500 when such a change was among the year's latest (a filter argument of None.username)."""
+    manual_day(world)
+    entry = CalendarDay.objects.get(date=date(2027, 10, 1))
+    entry.history.update(history_user=None)
+    response = as_user(world.admin).get(URL, {"year": 2027})
+    assert response.status_code == 200
+    assert "系统" in response.content.decode()
+
+
 def test_admin_adds_an_adjusted_working_saturday(world, as_user):
     as_user(world.admin).post(URL, {"date": "2027-10-09", "is_working": "1", "name": "国庆节"})
     assert worktime.is_working_day(date(2027, 10, 9))

@@ -4,6 +4,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import transaction
@@ -258,6 +259,10 @@ def test_demo_command_migrates_loads_once_prints_logins_and_starts_the_server(db
     assert Company.objects.count() == 1
     assert [c[0] for c in calls] == [("127.0.0.1:8765",), ("127.0.0.1:8123",)]
     assert all(c[1]["use_reloader"] is False for c in calls)
+    # the settings file went to the test's own folder, never the checkout's var/ (a run on PostgreSQL once
+    # left its test database's URL there for the next `make demo`)
+    assert "DEBUG=1" in settings.DEMO_ENV_FILE.read_text()
+    assert not settings.DEMO_ENV_FILE.is_relative_to(settings.PROJECT_DIR)
 
 
 def test_demo_command_with_no_server_does_not_start_one(db, monkeypatch, capsys):

@@ -73,9 +73,10 @@ def serve(addr: str, port: int, *, use_ipv6: bool) -> None:
     """Django's development server, without persistent database connections: it answers every request in
     a new thread, and each thread would keep its own connection for CONN_MAX_AGE seconds (on PostgreSQL,
     ~150 requests and the server refuses everyone with "too many clients")."""
+    # Every connection made from here on (one per request thread) is closed when its request ends. The main
+    # thread's own connection is left open: closing it would break a caller inside a transaction (the tests).
     for alias in connections:
         connections.settings[alias]["CONN_MAX_AGE"] = 0
-    connections.close_all()
     call_command("runserver", f"{addr}:{port}", use_reloader=False, use_ipv6=use_ipv6)
 
 
