@@ -7,7 +7,7 @@ PORT ?= 8000
 export PIP_CONSTRAINT := $(CURDIR)/build-constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install demo test lint format bench clean-demo messages
+.PHONY: install demo test coverage lint format bench clean-demo messages
 
 $(BIN)/activate:
 	$(PY) -m venv $(VENV)
@@ -30,6 +30,10 @@ lint: install
 
 test: lint
 	$(BIN)/pytest -n 2 --dist loadfile
+
+# The suite with line and branch coverage of src/jiayuan (a summary; files fully covered are left out).
+coverage: install
+	$(BIN)/pytest -n 2 --dist loadfile -q --cov=jiayuan --cov-branch --cov-report=term-missing:skip-covered
 
 format: install
 	$(BIN)/ruff format .

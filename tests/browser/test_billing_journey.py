@@ -41,7 +41,8 @@ def test_owner_pays_in_sandbox_and_finance_sees_it_R7_2(world, live_server, page
     phone_page.goto(f"{live_server.url}/h5/pay/")
     assert "¥447.50" in phone_page.content()
     _shot(phone_page, "portal-pay")
-    phone_page.click("[data-testid=bill] >> nth=0")
+    with phone_page.expect_navigation():  # read the page only once the bill has opened
+        phone_page.click("[data-testid=bill] >> nth=0")
     assert "物业管理费 2026-11" in phone_page.content()
     _shot(phone_page, "portal-bill")
     phone_page.goto(f"{live_server.url}/h5/pay/")
@@ -53,7 +54,8 @@ def test_owner_pays_in_sandbox_and_finance_sees_it_R7_2(world, live_server, page
         phone_page.click("[data-testid=sandbox-pay]")
     assert "/h5/pay/" in phone_page.url
     phone_page.goto(f"{live_server.url}/h5/pay/receipts/")
-    phone_page.click("[data-testid=receipt] >> nth=0")
+    with phone_page.expect_navigation():
+        phone_page.click("[data-testid=receipt] >> nth=0")
     assert "¥447.50" in phone_page.content()
     _shot(phone_page, "portal-receipt")
 
