@@ -156,6 +156,7 @@ def test_visit_queue_endpoint(world, clerk):
     assert clerk.get(f"{URL}/visit-queue").json() == {"count": 0, "items": []}
 
 
+@pytest.mark.usefixtures("pinned_clock")  # times built from now: a fixed day, not the machine's
 def test_r8_1_api_menu_order_and_charge(world, as_user, clerk):
     from datetime import date, timedelta
 
@@ -182,6 +183,7 @@ def test_r8_1_api_menu_order_and_charge(world, as_user, clerk):
     assert post(as_user(world.admin), f"{URL}/{r.json()['id']}/charge", {}).status_code == 409
 
 
+@pytest.mark.usefixtures("pinned_clock")  # times built from now: a fixed day, not the machine's
 def test_r3_4_api_agree_delay(world, clerk):
     from datetime import timedelta
 
