@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "jiayuan.service",
     "jiayuan.quality",
     "jiayuan.portal",
+    "jiayuan.demo",
 ]
 
 MIDDLEWARE = [

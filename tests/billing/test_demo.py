@@ -8,8 +8,8 @@ from jiayuan.billing.indicators import measure_collection
 from jiayuan.billing.models import Bill, BillingRun, Payment, Receipt
 from jiayuan.billing.selectors import arrears_for
 from jiayuan.core.indicators import Period
-from jiayuan.portal.demo import DEFAULT_SEED, load_demo
-from jiayuan.portal.demo.context import RESIDENTIAL_CODE
+from jiayuan.demo import DEFAULT_SEED, load_demo
+from jiayuan.demo.context import RESIDENTIAL_CODE
 
 
 @pytest.fixture

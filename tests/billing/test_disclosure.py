@@ -104,8 +104,8 @@ def test_disclosure_refused_without_ledger_right(world, fees, as_user):
 def test_r7_3_demo_has_a_year_of_expenses_for_the_disclosure(db):
     from jiayuan.billing import ledger
     from jiayuan.billing.models import Expense
-    from jiayuan.portal.demo import DEFAULT_SEED, load_demo
-    from jiayuan.portal.demo.context import RESIDENTIAL_CODE
+    from jiayuan.demo import DEFAULT_SEED, load_demo
+    from jiayuan.demo.context import RESIDENTIAL_CODE
 
     # Built in late November: the year's report has eleven months behind it (on New Year's Day it has none).
     with freeze_time("2026-11-20 10:00:00+08:00"):

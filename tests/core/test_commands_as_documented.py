@@ -17,8 +17,8 @@ from django.core.management import call_command
 from django.db.utils import ConnectionHandler
 
 from jiayuan.core.models import ApiToken
+from jiayuan.demo.management.commands import demo as demo_command
 from jiayuan.env import read_env_file
-from jiayuan.portal.management.commands import demo as demo_command
 
 BIN = Path(sys.executable).parent
 JIAYUAN = str(BIN / "jiayuan")

@@ -236,7 +236,7 @@ def test_r10_1_correction_form_shows_the_figure_in_force(world, as_user):
 @pytest.mark.django_db
 def test_r10_1_demo_enters_a_year_of_every_unmeasured_indicator_in_both_projects():
     from jiayuan.core import indicators
-    from jiayuan.portal.demo import DEFAULT_SEED, load_demo
+    from jiayuan.demo import DEFAULT_SEED, load_demo
 
     ctx = load_demo(seed=DEFAULT_SEED, scale=0.05)
     unmeasured = {
@@ -280,7 +280,7 @@ def test_demo_corrects_a_figure_even_in_a_month_without_shortfalls(world):
     from types import SimpleNamespace
 
     from jiayuan.core.worktime import SHANGHAI
-    from jiayuan.portal.demo.quality_steps import _corrections
+    from jiayuan.demo.quality_steps import _corrections
 
     entered = datetime(2026, 11, 2, 9, 0, tzinfo=SHANGHAI)
     full = IndicatorEntry.objects.create(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import Count
 
 from jiayuan.core.models import Sequence
-from jiayuan.portal.demo import DEFAULT_SEED, load_demo
+from jiayuan.demo import DEFAULT_SEED, load_demo
 from jiayuan.service import services
 from jiayuan.service.models import ComplaintReview, RequestType, ReturnVisit, ServiceRequest, State, Timer
 
@@ -45,7 +45,7 @@ def test_demo_requests_are_reproducible(db):
     first = list(
         ServiceRequest.objects.order_by("project__code", "number").values_list("number", "content", "state")
     )
-    from jiayuan.portal.demo.reset import reset_demo
+    from jiayuan.demo.reset import reset_demo
 
     reset_demo()
     load_demo(seed=DEFAULT_SEED, scale=0.05)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Count
 
-from jiayuan.portal.demo import DEFAULT_SEED, load_demo
+from jiayuan.demo import DEFAULT_SEED, load_demo
 from jiayuan.service.models_desk import (
     DefectState,
     GoodsRelease,

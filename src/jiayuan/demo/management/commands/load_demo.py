@@ -1,4 +1,4 @@
-"""``jiayuan load_demo``: generate the reproducible demo estate (see jiayuan.portal.demo)."""
+"""``jiayuan load_demo``: generate the reproducible demo estate (see jiayuan.demo)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from jiayuan.portal.demo import DEFAULT_SEED, DemoError, demo_exists, load_demo, reset_demo
+from jiayuan.demo import DEFAULT_SEED, DemoError, demo_exists, load_demo, reset_demo
 
 
 class Command(BaseCommand):

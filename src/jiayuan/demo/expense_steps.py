@@ -21,7 +21,7 @@ from jiayuan.billing.services.expenses import (
     expense_reverse,
 )
 from jiayuan.core.models import Sequence
-from jiayuan.portal.demo.context import RESIDENTIAL_CODE, STATION_CODE, DemoContext
+from jiayuan.demo.context import RESIDENTIAL_CODE, STATION_CODE, DemoContext
 
 # category code -> (monthly base amount in yuan for the residential project, payees)
 PLAN = {

@@ -19,7 +19,7 @@ from django.core.files.base import ContentFile
 
 from jiayuan.core import indicators
 from jiayuan.core.worktime import SHANGHAI
-from jiayuan.portal.demo.context import RESIDENTIAL_CODE, STATION_CODE, DemoContext
+from jiayuan.demo.context import RESIDENTIAL_CODE, STATION_CODE, DemoContext
 from jiayuan.quality.models import IndicatorEntry
 from jiayuan.standards.models import Standard
 

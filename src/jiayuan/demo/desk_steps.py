@@ -14,8 +14,8 @@ from datetime import datetime, time, timedelta
 from jiayuan.core.numbering import next_number
 from jiayuan.core.timeline import timeline_append
 from jiayuan.core.worktime import SHANGHAI
+from jiayuan.demo.context import RESIDENTIAL_CODE, DemoContext
 from jiayuan.org.models import Membership
-from jiayuan.portal.demo.context import RESIDENTIAL_CODE, DemoContext
 from jiayuan.service.models_desk import (
     DefectCategory,
     DefectState,

@@ -13,9 +13,9 @@ from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.db.models import ProtectedError
 
+from jiayuan.demo.context import COMPANY_CODE
+from jiayuan.demo.logins import DEMO_LOGINS, DemoError
 from jiayuan.org.models import Company, Membership, Project
-from jiayuan.portal.demo.context import COMPANY_CODE
-from jiayuan.portal.demo.logins import DEMO_LOGINS, DemoError
 
 
 def _project_fk(model) -> models.ForeignKey | None:

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from jiayuan.org.models import Company, Department, Project, Staff
-from jiayuan.portal.demo.context import (
+from jiayuan.demo.context import (
     COMPANY_CODE,
     COMPANY_NAME,
     RESIDENTIAL_CODE,
     STATION_CODE,
     DemoContext,
 )
-from jiayuan.portal.demo.logins import staff_login_for
+from jiayuan.demo.logins import staff_login_for
+from jiayuan.org.models import Company, Department, Project, Staff
 
 PROJECTS = (
     (RESIDENTIAL_CODE, "翠湖花园", Project.Kind.RESIDENTIAL, "浙江省杭州市西湖区翠湖路88号"),

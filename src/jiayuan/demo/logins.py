@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
 from jiayuan.core.roles import Role
+from jiayuan.demo.context import RESIDENTIAL_CODE, STATION_CODE, DemoContext
 from jiayuan.org.models import Department, Membership
-from jiayuan.portal.demo.context import RESIDENTIAL_CODE, STATION_CODE, DemoContext
 
 DEMO_PASSWORD = "jiayuan-demo"
 

@@ -1,9 +1,9 @@
 """Load the demo estate: a list of steps run in order, in one transaction, from one seed.
 
 Each step is a plain function ``step(ctx: DemoContext) -> None`` that reads what earlier steps put on
-the context and bulk-inserts its own rows. Later modules (requests, billing…) extend the demo by adding
-their step to ``STEPS`` here, or with ``register_step(step, after="create_parking")``; they draw all
-randomness from ``ctx.rng`` / ``ctx.fake`` so one seed keeps giving the same data.
+the context and bulk-inserts its own rows. Each module (requests, billing…) extends the demo by adding
+its step to ``STEPS`` here; steps draw all randomness from ``ctx.rng`` / ``ctx.fake`` so one seed keeps
+giving the same data.
 
 Rows are written in bulk. The estate registry (buildings, units, parties, occupancies) gets its creation
 line in the audit history, marked "演示数据生成", so the first edit of a unit shows what changed; the other
@@ -17,16 +17,23 @@ from collections.abc import Callable
 
 from django.db import transaction
 
+from jiayuan.demo.billing_steps import create_billing
+from jiayuan.demo.context import COMPANY_CODE, DEFAULT_SEED, DemoContext
+from jiayuan.demo.desk_steps import create_desk_records
+from jiayuan.demo.expense_steps import create_expenses
+from jiayuan.demo.holding_steps import create_holdings
+from jiayuan.demo.logins import DemoError, create_logins
+from jiayuan.demo.org_steps import create_company_and_projects, create_departments, create_staff
+from jiayuan.demo.parking import create_parking
+from jiayuan.demo.qualifications import create_certificates, create_trainings
+from jiayuan.demo.quality_steps import create_indicator_entries
+from jiayuan.demo.residential import create_buildings, create_units
+from jiayuan.demo.residents import create_residents
+from jiayuan.demo.service_steps import create_requests
+from jiayuan.demo.shops import create_podium_shops
+from jiayuan.demo.special_steps import create_special_menu
+from jiayuan.demo.station import create_station
 from jiayuan.org.models import Company
-from jiayuan.portal.demo.context import COMPANY_CODE, DEFAULT_SEED, DemoContext
-from jiayuan.portal.demo.logins import DemoError, create_logins
-from jiayuan.portal.demo.org_steps import create_company_and_projects, create_departments, create_staff
-from jiayuan.portal.demo.parking import create_parking
-from jiayuan.portal.demo.qualifications import create_certificates, create_trainings
-from jiayuan.portal.demo.residential import create_buildings, create_units
-from jiayuan.portal.demo.residents import create_residents
-from jiayuan.portal.demo.shops import create_podium_shops
-from jiayuan.portal.demo.station import create_station
 
 Step = Callable[[DemoContext], None]
 MAX_SCALE = 20.0
@@ -44,20 +51,14 @@ STEPS: list[Step] = [
     create_podium_shops,
     create_station,
     create_parking,
+    create_billing,  # a year of bills and payments (billing app)
+    create_expenses,  # a year of expenses (disclosure report)
+    create_holdings,  # meters, deposits, property in trust
+    create_requests,  # four months of customer requests (service app)
+    create_special_menu,  # the priced special-service menu (R8.1)
+    create_desk_records,  # slips, home visits, defects (R3.9/11/12)
+    create_indicator_entries,  # a year of indicator figures entered with evidence (R10.1), last
 ]
-
-
-def register_step(step: Step, *, after: str | None = None) -> None:
-    """Add a step (once), at the end or right after the step named ``after``."""
-    if step in STEPS:
-        return
-    if after is None:
-        STEPS.append(step)
-        return
-    names = [s.__name__ for s in STEPS]
-    if after not in names:
-        raise ValueError(f"unknown demo step {after!r}")
-    STEPS.insert(names.index(after) + 1, step)
 
 
 def demo_exists() -> bool:

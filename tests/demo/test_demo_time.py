@@ -16,7 +16,7 @@ from django.apps import apps
 from django.db import models
 from django.utils import timezone
 
-from jiayuan.portal.demo import DEFAULT_SEED, load_demo
+from jiayuan.demo import DEFAULT_SEED, load_demo
 
 # Columns that may lie after the demo's build instant: deadlines, appointments, validity and plans.
 MAY_LIE_AHEAD = {

@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
+from jiayuan.demo import DEMO_LOGINS, DEMO_PASSWORD
 from jiayuan.env import env_int, read_env_file
-from jiayuan.portal.demo import DEMO_LOGINS, DEMO_PASSWORD
 
 
 def _width(text: str) -> int:

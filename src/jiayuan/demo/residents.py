@@ -11,11 +11,11 @@ from datetime import date, timedelta
 
 from simple_history.utils import bulk_create_with_history
 
+from jiayuan.demo.context import DEMO_REASON, RESIDENTIAL_CODE, DemoContext
+from jiayuan.demo.logins import FIXED_OWNER_UNITS
+from jiayuan.demo.people import Person
+from jiayuan.demo.residential import HANDOVER
 from jiayuan.estate.models import Occupancy, Party, Unit
-from jiayuan.portal.demo.context import DEMO_REASON, RESIDENTIAL_CODE, DemoContext
-from jiayuan.portal.demo.logins import FIXED_OWNER_UNITS
-from jiayuan.portal.demo.people import Person
-from jiayuan.portal.demo.residential import HANDOVER
 
 _R = Occupancy.Relation
 # username -> (owner's birth, male?, household: (name, male, birth year))

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from jiayuan.billing import services as billing
 from jiayuan.billing.models import FeeItem
 from jiayuan.core.worktime import SHANGHAI
-from jiayuan.portal.demo.context import RESIDENTIAL_CODE, DemoContext
+from jiayuan.demo.context import RESIDENTIAL_CODE, DemoContext
 from jiayuan.service import services
 from jiayuan.service.models import RequestType, ServiceRequest, State
 

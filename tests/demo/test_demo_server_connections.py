@@ -22,7 +22,7 @@ REQUESTS = 60  # below PostgreSQL's default 100 connections, so that the leak sh
 SERVE = """
 import django
 django.setup()
-from jiayuan.portal.management.commands.demo import serve
+from jiayuan.demo.management.commands.demo import serve
 serve("127.0.0.1", {port}, use_ipv6=False)
 """
 

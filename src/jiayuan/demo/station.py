@@ -10,11 +10,11 @@ from datetime import date, timedelta
 
 from simple_history.utils import bulk_create_with_history
 
+from jiayuan.demo.context import DEMO_REASON, STATION_CODE, DemoContext
+from jiayuan.demo.residential import money
+from jiayuan.demo.residents import Ledger
+from jiayuan.demo.shops import let_shop
 from jiayuan.estate.models import Building, Occupancy, Shop, Unit
-from jiayuan.portal.demo.context import DEMO_REASON, STATION_CODE, DemoContext
-from jiayuan.portal.demo.residential import money
-from jiayuan.portal.demo.residents import Ledger
-from jiayuan.portal.demo.shops import let_shop
 
 _K = Building.Kind
 # code, name, kind, floors, [(floor, rooms, use)]

@@ -12,7 +12,7 @@ from typing import Any
 from django.utils import timezone
 from faker import Faker
 
-from jiayuan.portal.demo.people import People
+from jiayuan.demo.people import People
 
 DEFAULT_SEED = 20261129
 COMPANY_CODE = "jy"
@@ -31,7 +31,7 @@ class DemoContext:
     ``now`` is the instant the demo is built and ``today`` its day in Asia/Shanghai (read once, here). The
     demo is built around them: whatever a step records as done (received, paid, read, entered…) is dated
     at or before ``now``, even at 00:05 on New Year's Day; only due dates, appointments and validities may
-    lie ahead (tests/portal/test_demo_time.py checks every date column).
+    lie ahead (tests/demo/test_demo_time.py checks every date column).
     """
 
     seed: int = DEFAULT_SEED

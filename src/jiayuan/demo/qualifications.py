@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+from jiayuan.demo.context import RESIDENTIAL_CODE, STATION_CODE, DemoContext
 from jiayuan.org.models import Certificate, Department, Training
-from jiayuan.portal.demo.context import RESIDENTIAL_CODE, STATION_CODE, DemoContext
 
 _C = Certificate.Kind
 _D = Department.Kind

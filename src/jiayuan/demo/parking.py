@@ -8,9 +8,9 @@ its tenant companies, and a coach bay.
 
 from __future__ import annotations
 
+from jiayuan.demo.context import RESIDENTIAL_CODE, STATION_CODE, DemoContext
+from jiayuan.demo.residential import money
 from jiayuan.estate.models import ParkingSpace, Vehicle
-from jiayuan.portal.demo.context import RESIDENTIAL_CODE, STATION_CODE, DemoContext
-from jiayuan.portal.demo.residential import money
 
 _K = ParkingSpace.Kind
 RESIDENTIAL_ZONES = (("B1", 360), ("B2", 300))

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from jiayuan.demo.context import RESIDENTIAL_CODE, DemoContext
+from jiayuan.demo.residents import Ledger
 from jiayuan.estate.models import Occupancy, Party, Shop, Unit
-from jiayuan.portal.demo.context import RESIDENTIAL_CODE, DemoContext
-from jiayuan.portal.demo.residents import Ledger
 
 PODIUM_SHOPS = (
     ("翠湖生鲜超市", "零售"),

@@ -12,9 +12,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from simple_history.utils import bulk_create_with_history
 
+from jiayuan.demo.context import DEMO_REASON, RESIDENTIAL_CODE, DemoContext
+from jiayuan.demo.logins import FIXED_OWNER_UNITS
 from jiayuan.estate.models import Building, Unit
-from jiayuan.portal.demo.context import DEMO_REASON, RESIDENTIAL_CODE, DemoContext
-from jiayuan.portal.demo.logins import FIXED_OWNER_UNITS
 
 BUILDINGS = 24
 ENTRANCES = 2

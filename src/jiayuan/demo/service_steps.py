@@ -19,7 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from jiayuan.core.models import Sequence, TimelineEntry
 from jiayuan.core.worktime import SHANGHAI, deadline
-from jiayuan.portal.demo.context import RESIDENTIAL_CODE, STATION_CODE, DemoContext
+from jiayuan.demo.context import RESIDENTIAL_CODE, STATION_CODE, DemoContext
 from jiayuan.service.models import (
     NUMBER_PREFIX,
     ComplaintReview,

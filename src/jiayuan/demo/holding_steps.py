@@ -12,8 +12,8 @@ from decimal import Decimal
 
 from jiayuan.billing.models import FeeItem, Meter, MeterReading
 from jiayuan.billing.services import deposits
+from jiayuan.demo.context import RESIDENTIAL_CODE, DemoContext
 from jiayuan.estate.models import Unit
-from jiayuan.portal.demo.context import RESIDENTIAL_CODE, DemoContext
 
 
 def create_holdings(ctx: DemoContext) -> None:

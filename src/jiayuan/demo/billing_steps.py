@@ -26,7 +26,7 @@ from jiayuan.billing.pricing import month_start, next_month
 from jiayuan.billing.services.common import bill_status
 from jiayuan.core.models import Sequence
 from jiayuan.core.worktime import SHANGHAI
-from jiayuan.portal.demo.context import RESIDENTIAL_CODE, STATION_CODE, DemoContext
+from jiayuan.demo.context import RESIDENTIAL_CODE, STATION_CODE, DemoContext
 
 MONTHS = 12
 CHANNELS = [(Channel.ONLINE, 0.45), (Channel.POS, 0.2), (Channel.BANK, 0.2), (Channel.CASH, 0.15)]

@@ -11,10 +11,10 @@ from django.db import transaction
 from freezegun import freeze_time
 
 from jiayuan.core.roles import Role
+from jiayuan.demo import DEFAULT_SEED, DEMO_LOGINS, DEMO_PASSWORD, load_demo
+from jiayuan.demo.people import id_check_digit, uscc_check_char
 from jiayuan.estate.models import Building, Occupancy, ParkingSpace, Party, Shop, Unit, Vehicle
 from jiayuan.org.models import Certificate, Company, Membership, Project, Staff, Training
-from jiayuan.portal.demo import DEFAULT_SEED, DEMO_LOGINS, DEMO_PASSWORD, load_demo
-from jiayuan.portal.demo.people import id_check_digit, uscc_check_char
 
 SMALL = 0.02
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -238,7 +238,7 @@ def test_full_scale_estate_is_big_and_its_identifiers_are_valid_and_unique(db):
 
 
 def test_demo_command_migrates_loads_once_prints_logins_and_starts_the_server(db, monkeypatch, capsys):
-    from jiayuan.portal.management.commands import demo as demo_command
+    from jiayuan.demo.management.commands import demo as demo_command
 
     calls = []
 
@@ -266,7 +266,7 @@ def test_demo_command_migrates_loads_once_prints_logins_and_starts_the_server(db
 
 
 def test_demo_command_with_no_server_does_not_start_one(db, monkeypatch, capsys):
-    from jiayuan.portal.management.commands import demo as demo_command
+    from jiayuan.demo.management.commands import demo as demo_command
 
     started = []
     real = demo_command.call_command
