@@ -72,8 +72,22 @@ class MeOut(Schema):
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
+class JiayuanAPI(NinjaAPI):
+    """Ninja with operation ids that do not move when an app's ``api`` module becomes a package.
+
+    Ninja names an operation ``<module path>_<function>``; an app's endpoints are named
+    ``jiayuan_<app>_api_<function>`` whichever module of ``<app>/api/`` holds them (decision 0009).
+    """
+
+    def get_openapi_operation_id(self, operation) -> str:
+        parts = operation.view_func.__module__.split(".")
+        if "api" in parts:
+            parts = parts[: parts.index("api") + 1]
+        return "_".join([*parts, operation.view_func.__name__])
+
+
 def build_api() -> NinjaAPI:
-    api = NinjaAPI(
+    api = JiayuanAPI(
         title="Jiayuan 家园 API",
         version="1",
         description="物业服务管理系统 HTTP API。认证：会话 Cookie 或 `Authorization: Bearer <token>`"
