@@ -8,8 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiayuan.core.errors import DomainError
-from jiayuan.estate.models import Occupancy, Party, Unit
-from jiayuan.estate.services import MOBILE_RE
+from jiayuan.estate.models import MOBILE_RE, Occupancy, Party, Unit
 
 mobile_validator = RegexValidator(MOBILE_RE, _("手机号格式不正确：应为 11 位中国大陆手机号，如 13800138000"))
 

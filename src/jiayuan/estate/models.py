@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Right
@@ -10,6 +12,9 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from jiayuan.core.models import ProjectScoped
+
+# A mainland mobile number: 11 digits starting 13–19 (the one format parties' phones are checked against).
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 
 
 class Building(ProjectScoped):

@@ -13,10 +13,9 @@ from jiayuan.core.errors import Conflict, Forbidden, ValidationFailed
 from jiayuan.core.masking import mask_phone
 from jiayuan.core.models import PersonalDataAccess
 from jiayuan.core.timeline import timeline_append
-from jiayuan.estate.models import Building, Occupancy, Party, Unit
+from jiayuan.estate.models import MOBILE_RE, Building, Occupancy, Party, Unit
 from jiayuan.estate.permissions import can_edit_estate, can_view_personal, is_self
 
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 _ID_RE = re.compile(r"^[0-9A-Za-z-]{5,32}$")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
