@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from jiayuan.core import calendar_views, job_views, views
+from jiayuan.core import views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,9 +14,9 @@ urlpatterns = [
     path("messages/", views.message_list, name="messages"),
     path("messages/read-all/", views.message_read_all, name="messages_read_all"),
     path("messages/<int:message_id>/read/", views.message_read, name="message_read"),
-    path("jobs/<int:job_id>/", job_views.job_page, name="job"),
-    path("jobs/<int:job_id>/download/", job_views.job_download, name="job_download"),
+    path("jobs/<int:job_id>/", views.job_page, name="job"),
+    path("jobs/<int:job_id>/download/", views.job_download, name="job_download"),
     path("healthz", views.healthz, name="healthz"),
-    path("settings/calendar/", calendar_views.calendar_list, name="calendar"),
-    path("settings/calendar/<int:pk>/remove/", calendar_views.calendar_remove, name="calendar_remove"),
+    path("settings/calendar/", views.calendar_list, name="calendar"),
+    path("settings/calendar/<int:pk>/remove/", views.calendar_remove, name="calendar_remove"),
 ]
