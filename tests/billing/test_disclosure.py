@@ -10,8 +10,9 @@ from django.urls import reverse
 from freezegun import freeze_time
 from openpyxl import load_workbook
 
-from jiayuan.billing import reports, services
+from jiayuan.billing import services
 from jiayuan.billing.models import Bill, ExpenseCategory
+from jiayuan.billing.selectors import reports
 from jiayuan.billing.services.expenses import ensure_categories, expense_record, expense_reverse
 
 

@@ -8,9 +8,10 @@ from django.urls import reverse
 from freezegun import freeze_time
 from openpyxl import load_workbook
 
-from jiayuan.billing import reports, services
+from jiayuan.billing import services
 from jiayuan.billing.exporting import beancount_account, journal_beancount
 from jiayuan.billing.models import Account, ExpenseCategory
+from jiayuan.billing.selectors import reports
 from jiayuan.billing.services.expenses import expense_record
 
 

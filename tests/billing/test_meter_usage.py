@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 from freezegun import freeze_time
 
-from jiayuan.billing import services, usage
+from jiayuan.billing import services
+from jiayuan.billing.selectors import usage
 from jiayuan.billing.services import deposits, meters
 from jiayuan.estate.models import Unit
 

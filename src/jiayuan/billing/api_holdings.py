@@ -16,8 +16,8 @@ from jiayuan.billing import selectors
 from jiayuan.billing.api_common import MAX_ID, WRITE_ERRORS, Paging
 from jiayuan.billing.api_common import choice as _choice
 from jiayuan.billing.api_common import page as _page
-from jiayuan.billing.holdings import meter_project_ids
 from jiayuan.billing.models import Deposit, Expense, Meter, MeterReading
+from jiayuan.billing.selectors import meter_project_ids
 from jiayuan.billing.services import meters as meter_services
 from jiayuan.core.api import ERRORS
 from jiayuan.core.errors import NotFound

@@ -20,7 +20,7 @@ READINGS_IMPORT = "billing.readings_import"
 
 
 def run_disclosure_xlsx(job, report) -> JobOutput:
-    from jiayuan.billing import reports
+    from jiayuan.billing.selectors import reports
 
     year = job.params.get("year")
     if not isinstance(year, int) or not reports.MIN_YEAR <= year <= reports.MAX_YEAR:

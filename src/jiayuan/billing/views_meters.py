@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jiayuan.billing import holdings
 from jiayuan.billing.filters import DepositFilter, MeterFilter, TrustFilter
 from jiayuan.billing.forms_meters import (
     BillReadingsForm,
@@ -34,6 +33,7 @@ from jiayuan.billing.permissions import (
     can_take_payments,
     can_view_billing,
 )
+from jiayuan.billing.selectors import holdings
 from jiayuan.billing.services import deposits as deposit_services
 from jiayuan.billing.services import meters as meter_services
 from jiayuan.billing.tables import DepositTable, MeterTable, TrustTable

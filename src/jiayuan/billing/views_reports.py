@@ -12,10 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jiayuan.billing import reports, selectors
+from jiayuan.billing import selectors
 from jiayuan.billing.filters import ExpenseFilter
 from jiayuan.billing.forms import ExpenseForm, ReasonForm
 from jiayuan.billing.permissions import can_record_expenses, can_view_ledger
+from jiayuan.billing.selectors import reports
 from jiayuan.billing.services.expenses import expense_record, expense_reverse
 from jiayuan.billing.tables import ExpenseTable
 from jiayuan.core.errors import DomainError, NotFound

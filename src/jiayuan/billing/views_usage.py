@@ -12,9 +12,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jiayuan.billing import holdings, usage
 from jiayuan.billing.models import Meter
 from jiayuan.billing.permissions import can_read_meters, can_view_billing
+from jiayuan.billing.selectors import holdings, usage
 from jiayuan.core.errors import NotFound
 from jiayuan.core.scoping import scope_of
 

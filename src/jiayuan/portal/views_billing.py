@@ -85,7 +85,7 @@ def receipt(request, pk: int):
 @login_required
 def deposits(request):
     """My deposits (装修押金、钥匙押金…, R13.2): what is held, refunded or deducted, and why."""
-    from jiayuan.billing.holdings import owner_deposits
+    from jiayuan.billing.selectors import owner_deposits
 
     rows = owner_deposits(request.user)[:50]
     held = sum((d.held for d in rows), 0)

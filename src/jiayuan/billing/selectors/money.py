@@ -11,9 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Case, Count, DecimalField, F, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Coalesce
-from django.utils.translation import gettext_lazy as _
+from django.db.models import Count, Q, QuerySet
 
 from jiayuan.billing import ledger
 from jiayuan.billing.models import (
@@ -29,26 +27,9 @@ from jiayuan.billing.models import (
     Receipt,
     Refund,
 )
-from jiayuan.billing.permissions import billing_project_ids, can_view_ledger
-from jiayuan.core.errors import Forbidden, NotFound
+from jiayuan.billing.permissions import billing_project_ids
+from jiayuan.core.errors import NotFound
 from jiayuan.estate.models import Occupancy, ParkingSpace, Unit, Vehicle
-
-_MONEY = DecimalField(max_digits=16, decimal_places=2)
-# Ageing buckets of arrears, by days past the due date (UI and API share them).
-BUCKETS = [
-    ("0_30", 0, 30),
-    ("31_90", 31, 90),
-    ("91_180", 91, 180),
-    ("181_365", 181, 365),
-    ("over_365", 366, None),
-]
-BUCKET_LABELS = {
-    "0_30": _("0–30天"),
-    "31_90": _("31–90天"),
-    "91_180": _("91–180天"),
-    "181_365": _("181–365天"),
-    "over_365": _(">365天"),
-}
 
 
 def readable(model, user) -> QuerySet:
@@ -246,72 +227,7 @@ def owner_units(user) -> QuerySet:
     )
 
 
-# --- arrears --------------------------------------------------------------------------------------
-
-
-def _outstanding():
-    return F("total") - F("credited") - F("paid")
-
-
-def arrears_for(user, project=None, *, as_of: date) -> QuerySet:
-    """Per unit: what is overdue on ``as_of`` in ageing buckets by days past due, largest first."""
-    qs = bills_for(user, project).filter(due_on__lt=as_of).exclude(status=Bill.Status.PAID)
-    qs = qs.filter(unit__isnull=False)
-    return (
-        qs.values("project_id", "unit_id", "unit__address")
-        .annotate(**_arrears_annotations(as_of))
-        .filter(owed__gt=0)
-        .order_by("-owed", "unit__address")
-    )
-
-
-def _arrears_annotations(as_of: date) -> dict:
-    annotations = {"owed": Coalesce(Sum(_outstanding()), Value(ZERO), output_field=_MONEY)}
-    for key, low, high in BUCKETS:
-        # due_on + low days < as_of ⇔ days past due > low … expressed on dates so every database agrees
-        cond = Q(due_on__lte=_shift(as_of, -low)) if low else Q()
-        if high is not None:
-            cond &= Q(due_on__gte=_shift(as_of, -high))
-        annotations[f"b_{key}"] = Coalesce(
-            Sum(Case(When(cond, then=_outstanding()), default=Value(ZERO), output_field=_MONEY)),
-            Value(ZERO),
-            output_field=_MONEY,
-        )
-    return annotations
-
-
-def _shift(day: date, days: int) -> date:
-    from datetime import timedelta
-
-    return day + timedelta(days=days)
-
-
-def fen_rows(rows) -> list[dict]:
-    """Arrears rows with their sums back to exact fen (SQLite sums decimals as floats)."""
-    out = []
-    for row in rows:
-        row = dict(row)
-        for key in ["owed", *(f"b_{b[0]}" for b in BUCKETS)]:
-            row[key] = Decimal(str(row[key])).quantize(ZERO)
-        out.append(row)
-    return out
-
-
-def arrears_totals(rows) -> dict:
-    totals = {"owed": ZERO, **{f"b_{b[0]}": ZERO for b in BUCKETS}}
-    for row in rows:
-        for key in totals:
-            totals[key] += row[key]
-    return totals
-
-
-# --- ledger -------------------------------------------------------------------------------------------
-
-
-def trial_balance_for(user, project, *, until: date | None = None) -> list[dict]:
-    if project is None or not can_view_ledger(user, project.pk):
-        raise Forbidden()
-    return ledger.trial_balance(project.pk, until=until)
+# --- credit notes ---------------------------------------------------------------------------------------
 
 
 def line_detail(user, pk: int) -> BillLine:
@@ -330,6 +246,9 @@ def pending_credit_notes(user, project) -> QuerySet:
     )
 
 
+# --- online payments ------------------------------------------------------------------------------------
+
+
 def online_order_for(user, out_trade_no: str):
     """An online order its creator may pay (the sandbox page)."""
     from jiayuan.billing.models import OnlineOrder
@@ -340,7 +259,7 @@ def online_order_for(user, out_trade_no: str):
     return order
 
 
-# --- expenses and the disclosure report (R7.3) ------------------------------------------------------------
+# --- expenses (R7.3) -------------------------------------------------------------------------------------
 
 
 def expenses_for(user, project=None) -> QuerySet:
@@ -360,68 +279,6 @@ def expense_categories():
     from jiayuan.billing.models import ExpenseCategory
 
     return ExpenseCategory.objects.filter(active=True)
-
-
-# --- arrears summaries (R7.2: per unit, building and project) ---------------------------------------------
-
-
-_TOTAL_KEYS = ["owed", *(f"b_{b[0]}" for b in BUCKETS)]
-
-
-def arrears_filtered(rows: QuerySet, *, building_id=None, min_amount=None, bucket=None) -> QuerySet:
-    """Narrow the per-unit arrears rows: one building, at least ``min_amount`` owed, something in ``bucket``."""
-    if building_id:
-        rows = rows.filter(unit__building_id=building_id)
-    if min_amount:
-        rows = rows.filter(owed__gte=min_amount)
-    if bucket and bucket in BUCKET_LABELS:
-        rows = rows.filter(**{f"b_{bucket}__gt": 0})
-    return rows
-
-
-def arrears_total(rows: QuerySet) -> dict:
-    """Totals of (filtered) per-unit rows in one query: owed, each bucket and the number of units."""
-    from django.db.models import Count
-
-    sums = {f"sum_{key}": Sum(key) for key in _TOTAL_KEYS}
-    agg = rows.order_by().aggregate(n_units=Count("unit_id"), **sums)
-    out = {"units": agg["n_units"] or 0}
-    out.update({key: Decimal(str(agg[f"sum_{key}"] or 0)).quantize(ZERO) for key in _TOTAL_KEYS})
-    return out
-
-
-def arrears_by_building(user, project, *, as_of: date) -> list[dict]:
-    """Per building: overdue amounts in buckets and the number of units in arrears, in building order."""
-    from django.db.models import Count
-
-    qs = (
-        bills_for(user, project).filter(due_on__lt=as_of, unit__isnull=False).exclude(status=Bill.Status.PAID)
-    )
-    annotations = {**_arrears_annotations(as_of), "units": Count("unit_id", distinct=True)}
-    rows = (
-        qs.values("unit__building_id", "unit__building__code", "unit__building__name")
-        .annotate(**annotations)
-        .filter(owed__gt=0)
-        .order_by("unit__building__sort_order", "unit__building__code")
-    )
-    out = []
-    for row in rows:
-        row = dict(row)
-        for key in ["owed", *(f"b_{b[0]}" for b in BUCKETS)]:
-            row[key] = Decimal(str(row[key])).quantize(ZERO)
-        out.append(row)
-    return out
-
-
-def arrears_buildings(user, project) -> list[tuple[int, str]]:
-    from jiayuan.estate.models import Building
-
-    return list(
-        Building.objects.visible_to(user)
-        .filter(project_id=project.pk)
-        .order_by("sort_order", "code")
-        .values_list("pk", "name")
-    )
 
 
 def expense_categories_with_use(user, project) -> list[tuple[ExpenseCategory, int]]:

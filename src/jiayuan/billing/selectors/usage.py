@@ -12,8 +12,8 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
-from jiayuan.billing.holdings import meter_project_ids
 from jiayuan.billing.models import Meter, MeterReading
+from jiayuan.billing.selectors.holdings import meter_project_ids
 from jiayuan.estate.models import Unit
 
 SPIKE_FACTOR = Decimal("3")
