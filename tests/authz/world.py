@@ -162,7 +162,7 @@ def _objects(key, project, unit, party, owner_user, clerk, tech, people, eng) ->
     from jiayuan.org.models import Certificate, Staff
     from jiayuan.org.services import training_record
     from jiayuan.quality.services import indicator_entry_record
-    from jiayuan.service.models_desk import DefectPhoto
+    from jiayuan.service.models import DefectPhoto
     from jiayuan.service.services import desk, request_add_photo, request_create, request_dispatch
     from jiayuan.service.services.closing import referral_send
     from jiayuan.standards.models import Standard

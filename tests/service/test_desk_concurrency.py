@@ -10,7 +10,7 @@ from django.db import connection, connections
 
 from jiayuan.core.errors import Conflict
 from jiayuan.core.roles import Role
-from jiayuan.service.models_desk import GoodsRelease, ReleaseState
+from jiayuan.service.models import GoodsRelease, ReleaseState
 from jiayuan.service.services import desk
 from tests.factories import MembershipFactory, UserFactory
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jiayuan.core.errors import Conflict, Forbidden, ValidationFailed
-from jiayuan.service.models_desk import DefectState, LegacyDefect
+from jiayuan.service.models import DefectState, LegacyDefect
 from jiayuan.service.services import desk
 
 # A 1×1 GIF.

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import Count
 
 from jiayuan.demo import DEFAULT_SEED, load_demo
-from jiayuan.service.models_desk import (
+from jiayuan.service.models import (
     DefectState,
     GoodsRelease,
     HomeVisit,

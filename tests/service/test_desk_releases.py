@@ -14,7 +14,7 @@ from jiayuan.core.errors import Conflict, Forbidden, ValidationFailed
 from jiayuan.core.models import TimelineEntry
 from jiayuan.core.roles import Role
 from jiayuan.estate.models import Occupancy
-from jiayuan.service.models_desk import GoodsRelease, ReleaseState
+from jiayuan.service.models import GoodsRelease, ReleaseState
 from jiayuan.service.services import desk
 from tests.factories import MembershipFactory, PartyFactory, UserFactory
 

@@ -11,8 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jiayuan.core.errors import Conflict, Forbidden, ValidationFailed
-from jiayuan.service.models import ServiceRequest
-from jiayuan.service.models_desk import HomeVisit, VisitOpinion, VisitState
+from jiayuan.service.models import HomeVisit, ServiceRequest, VisitOpinion, VisitState
 from jiayuan.service.services import desk
 
 # These tests compare days with the code under test: a day must not turn over in the middle of one.

@@ -16,7 +16,7 @@ from jiayuan.core.timeline import timeline_append
 from jiayuan.core.worktime import SHANGHAI
 from jiayuan.demo.context import RESIDENTIAL_CODE, DemoContext
 from jiayuan.org.models import Membership
-from jiayuan.service.models_desk import (
+from jiayuan.service.models import (
     DefectCategory,
     DefectState,
     GoodsRelease,

@@ -15,7 +15,7 @@ from jiayuan.estate.addresses import parse_address_query
 from jiayuan.estate.forms import ServiceForm, style_widgets
 from jiayuan.org.models import Membership
 from jiayuan.service.forms import _dt, _text
-from jiayuan.service.models_desk import (
+from jiayuan.service.models import (
     ApplicantRelation,
     ConsentMethod,
     DefectCategory,

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from jiayuan.core.errors import NotFound
 from jiayuan.core.timeline import timeline_of
-from jiayuan.service.models_desk import (
+from jiayuan.service.models import (
     DEFECT_OPEN_STATES,
     DefectPhoto,
     DefectState,

@@ -22,7 +22,7 @@ from jiayuan.core.tables import paginate
 from jiayuan.estate.selectors import exact_address_unit, search_units
 from jiayuan.service import forms_desk as f
 from jiayuan.service import selectors_desk as sel
-from jiayuan.service.models_desk import (
+from jiayuan.service.models import (
     DefectState,
     ReleaseState,
     VisitOutcome,

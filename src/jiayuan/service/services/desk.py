@@ -21,12 +21,12 @@ from jiayuan.estate.models import Occupancy, Unit
 from jiayuan.estate.services import clean_id_number, clean_mobile
 from jiayuan.org.models import Membership
 from jiayuan.service import permissions as perms
-from jiayuan.service.models import Channel, RequestType
-from jiayuan.service.models_desk import (
+from jiayuan.service.models import (
     DEFECT_TRANSITIONS,
     RELEASE_TRANSITIONS,
     VISIT_TRANSITIONS,
     ApplicantRelation,
+    Channel,
     ConsentMethod,
     DefectCategory,
     DefectPhoto,
@@ -35,6 +35,7 @@ from jiayuan.service.models_desk import (
     HomeVisit,
     LegacyDefect,
     ReleaseState,
+    RequestType,
     VisitOpinion,
     VisitOutcome,
     VisitState,

@@ -579,6 +579,3 @@ class Referral(ProjectScoped):
     @classmethod
     def owner_q(cls, user):
         return models.Q(request__in=ServiceRequest._base_manager.filter(ServiceRequest.owner_q(user)))
-
-
-from jiayuan.service.models_desk import *  # noqa: E402,F403
