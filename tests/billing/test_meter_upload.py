@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from jiayuan.billing.forms_meters import ImportForm
+from jiayuan.billing.forms import ImportForm
 
 
 def _form(upload):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiayuan.billing.filters import DepositFilter, MeterFilter, TrustFilter
-from jiayuan.billing.forms_meters import (
+from jiayuan.billing.forms import (
     BillReadingsForm,
     DepositForm,
     DepositMoveForm,

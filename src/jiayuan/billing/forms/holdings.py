@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jiayuan.billing.forms import MoneyField, StyledForm
+from jiayuan.billing.forms.common import MoneyField, StyledForm
 from jiayuan.billing.models import Channel, Deposit, Meter, TrustItem
 from jiayuan.core.files import SPREADSHEET, upload_field
 

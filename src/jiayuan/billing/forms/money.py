@@ -1,41 +1,13 @@
-"""Page forms. Each states what will happen; money fields take yuan with two decimals."""
+"""Forms of the fee, billing-run, bill, payments-desk, refund and expense pages. Each states what will happen;
+money fields take yuan with two decimals."""
 
 from __future__ import annotations
-
-from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jiayuan.billing.forms.common import MoneyField, StyledForm
 from jiayuan.billing.models import Channel, FeeItem
-
-MONEY_ATTRS = {"inputmode": "decimal", "placeholder": "0.00"}
-
-
-def _style(form: forms.Form) -> None:
-    for field in form.fields.values():
-        if isinstance(field.widget, forms.CheckboxInput):
-            field.widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(field.widget, forms.Select):
-            field.widget.attrs.setdefault("class", "form-select")
-        else:
-            field.widget.attrs.setdefault("class", "form-control")
-
-
-class StyledForm(forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _style(self)
-
-
-class MoneyField(forms.DecimalField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_digits", 11)
-        kwargs.setdefault("decimal_places", 2)
-        kwargs.setdefault("min_value", Decimal("0.01"))
-        kwargs.setdefault("max_value", Decimal("100000000"))
-        kwargs.setdefault("widget", forms.TextInput(attrs=MONEY_ATTRS))
-        super().__init__(**kwargs)
 
 
 class FeeItemForm(StyledForm):
@@ -125,31 +97,3 @@ class CategoryForm(StyledForm):
 class CategoryRenameForm(StyledForm):
     name = forms.CharField(label=_("名称"), max_length=40)
     sort_order = forms.IntegerField(label=_("排序"), min_value=0, max_value=32767)
-
-
-class ArrearsFilterForm(forms.Form):
-    """Filters of the arrears page (all optional; a bad value is ignored with a field error)."""
-
-    building = forms.TypedChoiceField(label=_("楼栋"), coerce=int, required=False, empty_value=None)
-    min_amount = forms.DecimalField(
-        label=_("最低欠费（元）"),
-        required=False,
-        min_value=Decimal("0"),
-        max_value=Decimal("100000000"),
-        decimal_places=2,
-        max_digits=11,
-        widget=forms.TextInput(attrs={**MONEY_ATTRS, "placeholder": _("最低欠费")}),
-    )
-    bucket = forms.ChoiceField(label=_("账龄"), required=False)
-
-    def __init__(self, *args, buildings=(), buckets=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["building"].choices = [("", _("全部楼栋")), *buildings]
-        self.fields["bucket"].choices = [("", _("全部账龄")), *buckets]
-        for field in self.fields.values():
-            css = (
-                "form-select form-select-sm"
-                if isinstance(field.widget, forms.Select)
-                else "form-control form-control-sm"
-            )
-            field.widget.attrs.setdefault("class", css)
