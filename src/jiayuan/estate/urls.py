@@ -1,21 +1,24 @@
-from django.urls import include, path
+from django.urls import path
 
-from jiayuan.estate import views, views_records
+from jiayuan.estate import views
 
 app_name = "estate"
 urlpatterns = [
     path("search/", views.search, name="search"),
     path("buildings/", views.buildings, name="buildings"),
     path("units/", views.units, name="units"),
-    path("units/<int:pk>/", views_records.unit_page, name="unit"),
-    path("units/<int:pk>/edit/", views_records.unit_edit, name="unit_edit"),
-    path("units/<int:pk>/occupants/add/", views_records.occupancy_add, name="occupancy_add"),
-    path("occupancies/<int:pk>/end/", views_records.occupancy_end, name="occupancy_end"),
+    path("units/<int:pk>/", views.unit_page, name="unit"),
+    path("units/<int:pk>/edit/", views.unit_edit, name="unit_edit"),
+    path("units/<int:pk>/occupants/add/", views.occupancy_add, name="occupancy_add"),
+    path("occupancies/<int:pk>/end/", views.occupancy_end, name="occupancy_end"),
     path("parties/", views.parties, name="parties"),
-    path("parties/<int:pk>/", views_records.party_page, name="party"),
-    path("parties/<int:pk>/edit/", views_records.party_edit, name="party_edit"),
-    path("parties/<int:pk>/reveal/<str:field>/", views_records.party_reveal, name="party_reveal"),
+    path("parties/<int:pk>/", views.party_page, name="party"),
+    path("parties/<int:pk>/edit/", views.party_edit, name="party_edit"),
+    path("parties/<int:pk>/reveal/<str:field>/", views.party_reveal, name="party_reveal"),
     path("parking/", views.parking, name="parking"),
     path("shops/", views.shops, name="shops"),
-    path("", include("jiayuan.estate.import_urls")),
+    # Excel import and export (views/imports.py).
+    path("import/", views.import_page, name="import"),
+    path("import/template.xlsx", views.import_template, name="import_template"),
+    path("export.xlsx", views.export, name="export"),
 ]

@@ -1,4 +1,5 @@
-"""Estate list pages and the clerks' search: selector → FilterSet → table. Record pages: views_records.py."""
+"""Estate list pages (buildings, units, parties, parking, shops) and the clerks' search: selector → FilterSet →
+table. Record pages: records.py."""
 
 from __future__ import annotations
 
