@@ -155,3 +155,29 @@ def test_a_machine_refuses_states_it_does_not_know():
 def test_the_state_is_not_a_field_of_the_move(unit, world):
     with pytest.raises(ValueError):
         UNIT.move(unit, "move_in", actor=world.clerk, at=timezone.now(), fields={"state": S.RENTED})
+
+
+def test_compare_and_set_moves_the_row_still_in_the_state_read(unit, world):
+    assert UNIT.move_if_current(unit, "move_in", actor=None, at=timezone.now(), fields={"note": "在线"})
+    unit.refresh_from_db()
+    assert (unit.state, unit.note) == (S.OCCUPIED, "在线")
+    entry = timeline_of(unit).get()
+    assert (entry.action, entry.from_state, entry.to_state, entry.actor) == (
+        "move_in",
+        S.DELIVERED,
+        S.OCCUPIED,
+        None,
+    )
+
+
+def test_compare_and_set_leaves_a_row_moved_by_another_writer(unit, world):
+    Unit.objects.filter(pk=unit.pk).update(state=S.VACANT)
+    assert not UNIT.move_if_current(unit, "move_in", actor=None, at=timezone.now())
+    unit.refresh_from_db()
+    assert unit.state == S.VACANT
+    assert not timeline_of(unit).exists()
+
+
+def test_compare_and_set_does_not_refuse_a_state_already_left(unit, world):
+    unit.state = S.RENTED
+    assert not UNIT.move_if_current(unit, "move_in", actor=None, at=timezone.now())

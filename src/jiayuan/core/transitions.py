@@ -10,9 +10,9 @@ the label that names it in messages and on the timeline. Services then write::
 which guards the state (``Conflict`` with code ``bad_state`` and "BX-… 当前状态为“已关闭”，不能派单"),
 sets the derived fields and the new state, saves them with ``update_fields`` (the acting user on the
 history row) and appends the record's timeline entry. Pages ask ``REQUEST.allowed(req, "dispatch")``
-to decide which buttons to show. The caller locks the row and opens the transaction, as before: the
-machine does not know how a record is locked (``select_for_update`` of one row, of its holder, or a
-compare-and-set).
+to decide which buttons to show. The caller locks the row (``select_for_update`` of the row or of its
+holder) and opens the transaction, as before; ``move_if_current`` is the compare-and-set for a row that is
+not locked.
 
 A refusal other than the generic message (an approval already decided, a slip already used at the gate)
 is a ``Refusal`` on the move, for every refused state or per state.
@@ -155,18 +155,53 @@ class Machine:
         """Guard the state, set the derived ``fields`` and the target state, save them with the actor on the
         history row, append the timeline entry. Call inside a transaction on a locked row."""
         self.guard(obj, action)
-        target = self.moves[action].target
         from_state = self.state_of(obj)
-        changed = dict(fields or {})
-        if self.field in changed:
-            raise ValueError(f"{action}: the state is the move's target, not one of its fields")
-        if target is not None:
-            changed[self.field] = target
+        changed = self._changes(action, fields)
         for name, value in changed.items():
             setattr(obj, name, value)
         if changed:
             obj._history_user = actor if getattr(actor, "pk", None) else None
             obj.save(update_fields=list(changed))
+        self._tell(obj, action, from_state, actor=actor, at=at, note=note, data=data)
+        return obj
+
+    def move_if_current(
+        self,
+        obj: models.Model,
+        action: str,
+        *,
+        actor,
+        at: datetime,
+        note: str = "",
+        fields: Mapping[str, Any] | None = None,
+        data: dict | None = None,
+    ) -> bool:
+        """Compare-and-set, for a row that is not locked: move it only if the database still holds the
+        state read into ``obj``, in one UPDATE (which writes no history row), then append the timeline.
+        ``False``, and nothing written, when the action does not start from that state or another writer
+        moved the row first."""
+        if not self.allowed(obj, action):
+            return False
+        from_state = self.state_of(obj)
+        changed = self._changes(action, fields)
+        rows = type(obj)._default_manager.filter(pk=obj.pk, **{self.field: from_state})
+        if not rows.update(**changed):
+            return False
+        for name, value in changed.items():
+            setattr(obj, name, value)
+        self._tell(obj, action, from_state, actor=actor, at=at, note=note, data=data)
+        return True
+
+    def _changes(self, action: str, fields: Mapping[str, Any] | None) -> dict[str, Any]:
+        changed = dict(fields or {})
+        if self.field in changed:
+            raise ValueError(f"{action}: the state is the move's target, not one of its fields")
+        target = self.moves[action].target
+        if target is not None:
+            changed[self.field] = target
+        return changed
+
+    def _tell(self, obj, action: str, from_state: str, *, actor, at, note: str, data: dict | None) -> None:
         if self.timeline:
             timeline_append(
                 obj,
@@ -178,4 +213,3 @@ class Machine:
                 data=data,
                 at=at,
             )
-        return obj

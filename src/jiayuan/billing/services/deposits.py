@@ -18,7 +18,8 @@ from jiayuan.billing.ledger import Cr, Dr
 from jiayuan.billing.models import Account, Channel, Deposit, DepositMove, TrustItem
 from jiayuan.billing.permissions import can_approve_adjustments, can_keep_trust, can_take_payments, require
 from jiayuan.billing.services.common import Holder, parse_amount
-from jiayuan.core.errors import Conflict, ValidationFailed
+from jiayuan.billing.transitions import TRUST_ITEM
+from jiayuan.core.errors import ValidationFailed
 from jiayuan.core.numbering import next_number
 from jiayuan.core.timeline import timeline_append
 from jiayuan.estate.models import Unit
@@ -250,14 +251,20 @@ def trust_return(
     signature = _text(signature, "signature", "请填写领取人签收", 120)
     with transaction.atomic():
         item = TrustItem.objects.select_for_update().get(pk=item.pk)
-        if item.status != TrustItem.Status.KEPT:
-            raise Conflict("该物品已归还")
+        TRUST_ITEM.guard(item, "return")
         now = timezone.now()
+        fields = {
+            "returned_to": returned_to,
+            "signature": signature,
+            "returned_at": now,
+            "returned_by": actor,
+            "return_note": (note or "")[:200],
+        }
         if item.kind == TrustItem.Kind.CASH:
             require(can_take_payments, actor, item.project_id)
             chart = ledger.Chart(item.project_id)
             holder = {"unit_id": item.unit_id, "space_id": None}
-            item.return_entry = ledger.post(
+            fields["return_entry"] = ledger.post(
                 item.project_id,
                 number=f"{item.number}-R",
                 on=timezone.localdate(now),
@@ -271,11 +278,5 @@ def trust_return(
                 actor=actor,
                 chart=chart,
             )
-        item.status = TrustItem.Status.RETURNED
-        item.returned_to, item.signature, item.returned_at = returned_to, signature, now
-        item.returned_by, item.return_note = actor, (note or "")[:200]
-        item.save()
-        timeline_append(
-            item, actor=actor, action="return", from_state="kept", to_state=item.status, note=note
-        )
+        TRUST_ITEM.move(item, "return", actor=actor, at=now, note=note, fields=fields)
     return item

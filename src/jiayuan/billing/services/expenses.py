@@ -12,6 +12,7 @@ from jiayuan.billing.ledger import Cr, Dr
 from jiayuan.billing.models import Account, Channel, Expense, ExpenseCategory
 from jiayuan.billing.permissions import can_record_expenses, require
 from jiayuan.billing.services.common import parse_amount
+from jiayuan.billing.transitions import EXPENSE
 from jiayuan.core.errors import Conflict, ValidationFailed
 from jiayuan.core.numbering import next_number
 from jiayuan.core.timeline import timeline_append
@@ -83,7 +84,7 @@ def expense_record(
             chart=chart,
         )
         expense.save(update_fields=["entry"])
-        timeline_append(expense, actor=actor, action="record", to_state="booked", note=f"{amount}")
+        timeline_append(expense, actor=actor, action="record", to_state=expense.status, note=f"{amount}")
     return expense
 
 
@@ -95,8 +96,7 @@ def expense_reverse(expense: Expense, *, actor, reason: str) -> Expense:
         raise ValidationFailed("请填写冲销原因", field="reason")
     with transaction.atomic():
         expense = Expense.objects.select_for_update().select_related("category").get(pk=expense.pk)
-        if expense.status != Expense.Status.BOOKED:
-            raise Conflict("该支出已冲销")
+        EXPENSE.guard(expense, "reverse")
         chart = ledger.Chart(expense.project_id)
         ledger.post(
             expense.project_id,
@@ -112,12 +112,14 @@ def expense_reverse(expense: Expense, *, actor, reason: str) -> Expense:
             actor=actor,
             chart=chart,
         )
-        expense.status = Expense.Status.REVERSED
-        expense.reversed_by, expense.reversed_at = actor, timezone.now()
-        expense.reversal_reason = reason[:200]
-        expense.save(update_fields=["status", "reversed_by", "reversed_at", "reversal_reason"])
-        timeline_append(
-            expense, actor=actor, action="reverse", from_state="booked", to_state="reversed", note=reason
+        now = timezone.now()
+        EXPENSE.move(
+            expense,
+            "reverse",
+            actor=actor,
+            at=now,
+            note=reason,
+            fields={"reversed_by": actor, "reversed_at": now, "reversal_reason": reason[:200]},
         )
     return expense
 

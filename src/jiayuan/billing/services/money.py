@@ -34,6 +34,7 @@ from jiayuan.billing.services.common import (
     parse_amount,
     spread,
 )
+from jiayuan.billing.transitions import CREDIT_NOTE, PAYMENT, REFUND
 from jiayuan.core.errors import Conflict, ValidationFailed
 from jiayuan.core.numbering import next_number
 from jiayuan.core.timeline import timeline_append
@@ -178,8 +179,7 @@ def payment_reverse(payment: Payment, *, actor, reason: str) -> Payment:
     with transaction.atomic():
         holder.lock()
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
-        if payment.status != Payment.Status.BOOKED:
-            raise Conflict("该收款已冲正")
+        PAYMENT.guard(payment, "reverse")
         if payment.prepaid and ledger.prepaid_of(payment.project_id, **holder.ids) < payment.prepaid:
             raise Conflict("该笔收款转入的预存款已被使用或退还，不能整笔冲正")
         allocations = list(
@@ -213,14 +213,16 @@ def payment_reverse(payment: Payment, *, actor, reason: str) -> Payment:
         Allocation.objects.filter(pk__in=[a.pk for a in allocations]).update(reversed=True)
         apply_to_lines(shares, sign=-1)
         now = timezone.now()
-        payment.status = Payment.Status.REVERSED
-        payment.reversed_at, payment.reversed_by, payment.reversal_reason = now, actor, reason[:200]
-        payment.save(update_fields=["status", "reversed_at", "reversed_by", "reversal_reason"])
+        PAYMENT.move(
+            payment,
+            "reverse",
+            actor=actor,
+            at=now,
+            note=reason,
+            fields={"reversed_at": now, "reversed_by": actor, "reversal_reason": reason[:200]},
+        )
         Receipt.objects.filter(payment=payment).update(
             status=Receipt.Status.VOID, void_reason=reason[:200], voided_at=now
-        )
-        timeline_append(
-            payment, actor=actor, action="reverse", from_state="booked", to_state="reversed", note=reason
         )
     return payment
 
@@ -265,8 +267,7 @@ def credit_note_approve(note: CreditNote, *, actor) -> CreditNote:
     with transaction.atomic():
         holder.lock()
         note = CreditNote.objects.select_for_update().get(pk=note.pk)
-        if note.status != CreditNote.Status.PENDING:
-            raise Conflict("该冲减单已处理")
+        CREDIT_NOTE.guard(note, "approve")
         line = (
             BillLine.objects.select_for_update(of=("self",))
             .select_related("bill", "fee_item")
@@ -304,14 +305,14 @@ def credit_note_approve(note: CreditNote, *, actor) -> CreditNote:
         bill.paid -= to_prepaid
         bill.status = bill_status(bill.total, bill.credited, bill.paid)
         bill.save(update_fields=["credited", "paid", "status"])
-        note.status, note.approved_by, note.decided_at, note.entry = (
-            CreditNote.Status.APPROVED,
-            actor,
-            timezone.now(),
-            entry,
+        now = timezone.now()
+        CREDIT_NOTE.move(
+            note,
+            "approve",
+            actor=actor,
+            at=now,
+            fields={"approved_by": actor, "decided_at": now, "entry": entry},
         )
-        note.save(update_fields=["status", "approved_by", "decided_at", "entry"])
-        timeline_append(note, actor=actor, action="approve", from_state="pending", to_state="approved")
     return note
 
 
@@ -344,12 +345,9 @@ def credit_note_reject(note: CreditNote, *, actor, reason: str = "") -> CreditNo
     require(can_approve_adjustments, actor, note.project_id)
     with transaction.atomic():
         note = CreditNote.objects.select_for_update().get(pk=note.pk)
-        if note.status != CreditNote.Status.PENDING:
-            raise Conflict("该冲减单已处理")
-        note.status, note.approved_by, note.decided_at = CreditNote.Status.REJECTED, actor, timezone.now()
-        note.save(update_fields=["status", "approved_by", "decided_at"])
-        timeline_append(
-            note, actor=actor, action="reject", from_state="pending", to_state="rejected", note=reason
+        now = timezone.now()
+        CREDIT_NOTE.move(
+            note, "reject", actor=actor, at=now, note=reason, fields={"approved_by": actor, "decided_at": now}
         )
     return note
 
@@ -406,8 +404,7 @@ def refund_approve(refund: Refund, *, actor) -> Refund:
     with transaction.atomic():
         holder.lock()
         refund = Refund.objects.select_for_update().get(pk=refund.pk)
-        if refund.status != Refund.Status.PENDING:
-            raise Conflict("该退款单已处理")
+        REFUND.guard(refund, "approve")
         balance = ledger.prepaid_of(holder.project_id, **holder.ids)
         if refund.amount > balance:
             raise Conflict(f"预存款余额已变为 {balance}，不足退款，请驳回后重新申请")
@@ -426,14 +423,10 @@ def refund_approve(refund: Refund, *, actor) -> Refund:
             actor=actor,
             chart=chart,
         )
-        refund.status, refund.approved_by, refund.at, refund.entry = (
-            Refund.Status.PAID,
-            actor,
-            timezone.now(),
-            entry,
+        now = timezone.now()
+        REFUND.move(
+            refund, "approve", actor=actor, at=now, fields={"approved_by": actor, "at": now, "entry": entry}
         )
-        refund.save(update_fields=["status", "approved_by", "at", "entry"])
-        timeline_append(refund, actor=actor, action="approve", from_state="pending", to_state="paid")
     return refund
 
 
@@ -441,13 +434,14 @@ def refund_reject(refund: Refund, *, actor, reason: str = "") -> Refund:
     require(can_approve_adjustments, actor, refund.project_id)
     with transaction.atomic():
         refund = Refund.objects.select_for_update().get(pk=refund.pk)
-        if refund.status != Refund.Status.PENDING:
-            raise Conflict("该退款单已处理")
-        refund.status, refund.approved_by, refund.at = Refund.Status.REJECTED, actor, timezone.now()
-        refund.reject_reason = (reason or "").strip()[:200]
-        refund.save(update_fields=["status", "approved_by", "at", "reject_reason"])
-        timeline_append(
-            refund, actor=actor, action="reject", from_state="pending", to_state="rejected", note=reason
+        now = timezone.now()
+        REFUND.move(
+            refund,
+            "reject",
+            actor=actor,
+            at=now,
+            note=reason,
+            fields={"approved_by": actor, "at": now, "reject_reason": (reason or "").strip()[:200]},
         )
     return refund
 

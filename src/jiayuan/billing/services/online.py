@@ -12,6 +12,7 @@ from jiayuan.billing import providers
 from jiayuan.billing.models import Channel, OnlineOrder, Payment
 from jiayuan.billing.services.common import Holder, parse_amount
 from jiayuan.billing.services.money import payment_take
+from jiayuan.billing.transitions import ONLINE_ORDER
 from jiayuan.core.errors import Forbidden, ValidationFailed
 from jiayuan.core.timeline import timeline_append
 from jiayuan.estate.models import Occupancy
@@ -78,14 +79,14 @@ def online_notify(provider_name: str, body: bytes, signature: str) -> tuple[int,
         reference=note.transaction_id,
     )
     with transaction.atomic():
-        updated = OnlineOrder.objects.filter(pk=order.pk, status=OnlineOrder.Status.CREATED).update(
-            status=OnlineOrder.Status.PAID,
-            paid_at=timezone.now(),
-            transaction_id=note.transaction_id,
-            payment=payment,
+        now = timezone.now()
+        ONLINE_ORDER.move_if_current(
+            order,
+            "paid",
+            actor=None,
+            at=now,
+            fields={"paid_at": now, "transaction_id": note.transaction_id, "payment": payment},
         )
-        if updated:
-            timeline_append(order, actor=None, action="paid", from_state="created", to_state="paid")
     return provider.answer(True)
 
 

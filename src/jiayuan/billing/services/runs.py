@@ -28,6 +28,7 @@ from jiayuan.billing.models import Allocation, Bill, BillingRun, BillLine, FeeIt
 from jiayuan.billing.permissions import can_manage_fees, require
 from jiayuan.billing.pricing import days_in_month, month_start, monthly_line, next_month, tiered
 from jiayuan.billing.services.common import Holder, apply_to_lines, bill_status, parse_amount, spread
+from jiayuan.billing.transitions import BILLING_RUN
 from jiayuan.core.errors import ValidationFailed
 from jiayuan.core.numbering import next_number
 from jiayuan.core.timeline import timeline_append
@@ -182,16 +183,14 @@ def billing_run_start(
             after = _run_chunk(run, kind, kind_items, pricer, chart, actor, chunk, after, on)
     with transaction.atomic():
         run = BillingRun.objects.select_for_update().get(pk=run.pk)
-        if run.status != BillingRun.Status.DONE:
-            run.status = BillingRun.Status.DONE
-            run.finished_at = timezone.now()
-            run.save(update_fields=["status", "finished_at"])
-            timeline_append(
+        if BILLING_RUN.allowed(run, "finish"):
+            now = timezone.now()
+            BILLING_RUN.move(
                 run,
+                "finish",
                 actor=actor,
-                action="finish",
-                from_state="running",
-                to_state="done",
+                at=now,
+                fields={"finished_at": now},
                 data={"bills": run.bills_created},
             )
     return run
