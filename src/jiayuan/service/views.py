@@ -28,11 +28,11 @@ from jiayuan.core.worktime import SHANGHAI, format_duration
 from jiayuan.estate.models import Party
 from jiayuan.estate.selectors import exact_address_unit, search_units
 from jiayuan.estate.selectors import readable as estate_readable
-from jiayuan.service import forms as f
 from jiayuan.service import permissions as perms
 from jiayuan.service import services
 from jiayuan.service.exporting import LEDGER
 from jiayuan.service.filters import RequestFilter
+from jiayuan.service.forms import requests as f
 from jiayuan.service.models import OPEN_STATES, ComplaintLevel, Referral, RequestType, State
 from jiayuan.service.selectors import (
     customer_archive,

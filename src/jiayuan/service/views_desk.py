@@ -20,16 +20,16 @@ from jiayuan.core.masking import mask_id, mask_name, mask_phone
 from jiayuan.core.scoping import scope_of
 from jiayuan.core.tables import paginate
 from jiayuan.estate.selectors import exact_address_unit, search_units
-from jiayuan.service import forms_desk as f
-from jiayuan.service import selectors_desk as sel
+from jiayuan.service.forms import desk as f
 from jiayuan.service.models import (
     DefectState,
     ReleaseState,
     VisitOutcome,
     VisitState,
 )
+from jiayuan.service.selectors import desk as sel
 from jiayuan.service.services import desk
-from jiayuan.service.tables_desk import (
+from jiayuan.service.tables import (
     DEFECT_TONE,
     VISIT_TONE,
     DefectTable,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiayuan.core.masking import mask_id, mask_name, mask_phone
 from jiayuan.service.models import DefectState, ReleaseState, VisitOutcome, VisitState
-from jiayuan.service.tables import NOWRAP, TABLE_ATTRS, WIDE
+from jiayuan.service.tables.requests import NOWRAP, TABLE_ATTRS, WIDE
 
 # A wrapping column shown from tablets up (phones keep the number, place, dates and state).
 DESKTOP = {"th": {"class": "d-none d-md-table-cell"}, "td": {"class": "d-none d-md-table-cell"}}

@@ -14,7 +14,7 @@ from jiayuan.core.files import PHOTO, upload_field
 from jiayuan.estate.addresses import parse_address_query
 from jiayuan.estate.forms import ServiceForm, style_widgets
 from jiayuan.org.models import Membership
-from jiayuan.service.forms import _dt, _text
+from jiayuan.service.forms.requests import _dt, _text
 from jiayuan.service.models import (
     ApplicantRelation,
     ConsentMethod,
