@@ -1,4 +1,5 @@
-"""Finance pages: fee items, billing runs, bills, the payments desk, receipts, arrears, trial balance.
+"""Money pages: fee items, billing runs, bills and credit notes, the payments desk, payments, receipts and
+refunds, online payments, expenses and their categories (R7.1–R7.3).
 Tiny views: selector → form → service → render/redirect; domain errors become form errors in Chinese."""
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from jiayuan.billing import ledger, selectors, services
-from jiayuan.billing.filters import BillFilter, PaymentFilter
+from jiayuan.billing.filters import BillFilter, ExpenseFilter, PaymentFilter
 from jiayuan.billing.forms import (
     CreditForm,
+    ExpenseForm,
     FeeItemForm,
     PaymentForm,
     PriceForm,
@@ -31,24 +33,19 @@ from jiayuan.billing.forms import (
 from jiayuan.billing.permissions import (
     can_approve_adjustments,
     can_manage_fees,
+    can_record_expenses,
     can_request_credit,
     can_request_refund,
     can_take_payments,
     can_view_billing,
     can_view_ledger,
 )
-from jiayuan.billing.tables import BillTable, PaymentTable
+from jiayuan.billing.services.expenses import expense_record, expense_reverse
+from jiayuan.billing.tables import BillTable, ExpenseTable, PaymentTable
+from jiayuan.billing.views.common import books_project, fail, fetch, finance_project
 from jiayuan.core.errors import DomainError, NotFound
 from jiayuan.core.scoping import scope_of
 from jiayuan.core.tables import paginate
-
-
-def finance_project(request, check=can_view_billing):
-    """The current project, if the user is staff there with the right; owners and others get 403."""
-    project = getattr(request, "project", None)
-    if not scope_of(request.user).is_staff_member or not project or not check(request.user, project.pk):
-        raise PermissionDenied(_("您没有查看收费的权限"))
-    return project
 
 
 def _staff_row(request, obj, check=can_view_billing):
@@ -56,18 +53,6 @@ def _staff_row(request, obj, check=can_view_billing):
     if not scope_of(request.user).is_staff_member or not check(request.user, obj.project_id):
         raise PermissionDenied(_("您没有查看收费的权限"))
     return obj
-
-
-def _fetch(selector, request, pk):
-    try:
-        return selector(request.user, pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-
-
-def _fail(form, exc: DomainError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
 
 
 # --- fee items ------------------------------------------------------------------------------------------
@@ -94,10 +79,10 @@ def fee_items(request):
                     messages.success(request, _("已新建收费项目"))
                     return redirect("billing:fee_items")
                 except DomainError as exc:
-                    _fail(item_form, exc)
+                    fail(item_form, exc)
         else:
             price_form = PriceForm(request.POST, prefix="price")
-            price_item = _fetch(selectors.fee_item_detail, request, _int(request.POST.get("item")))
+            price_item = fetch(selectors.fee_item_detail, request, _int(request.POST.get("item")))
             if price_item.project_id != project.pk:
                 raise PermissionDenied
             if price_form.is_valid():
@@ -106,7 +91,7 @@ def fee_items(request):
                     messages.success(request, _("已新增价格版本"))
                     return redirect("billing:fee_items")
                 except DomainError as exc:
-                    _fail(price_form, exc)
+                    fail(price_form, exc)
     today = timezone.localdate()
     items = list(selectors.fee_items_for(request.user, project))
     for item in items:
@@ -150,7 +135,7 @@ def runs(request):
                 )
                 return redirect("billing:runs")
             except DomainError as exc:
-                _fail(form, exc)
+                fail(form, exc)
     return render(
         request,
         "billing/runs.html",
@@ -176,14 +161,14 @@ def bills(request):
 
 @login_required
 def bill(request, pk: int):
-    obj = _staff_row(request, _fetch(selectors.bill_detail, request, pk))
+    obj = _staff_row(request, fetch(selectors.bill_detail, request, pk))
     form = CreditForm()
     if request.method == "POST":
         if not can_request_credit(request.user, obj.project_id):
             raise PermissionDenied
         form = CreditForm(request.POST)
         if form.is_valid():
-            line = _fetch(selectors.line_detail, request, form.cleaned_data["line"])
+            line = fetch(selectors.line_detail, request, form.cleaned_data["line"])
             if line.bill_id != obj.pk:
                 raise PermissionDenied
             try:
@@ -196,7 +181,7 @@ def bill(request, pk: int):
                 messages.success(request, _("冲减申请已提交，待审批"))
                 return redirect("billing:bill", pk=obj.pk)
             except DomainError as exc:
-                _fail(form, exc)
+                fail(form, exc)
     return render(
         request,
         "billing/bill.html",
@@ -214,7 +199,7 @@ def bill(request, pk: int):
 @login_required
 @require_POST
 def credit_decide(request, pk: int, decision: str):
-    note = _staff_row(request, _fetch(selectors.credit_note_detail, request, pk), can_approve_adjustments)
+    note = _staff_row(request, fetch(selectors.credit_note_detail, request, pk), can_approve_adjustments)
     try:
         if decision == "approve":
             services.credit_note_approve(note, actor=request.user)
@@ -265,7 +250,7 @@ def desk(request):
                     )
                     return redirect("billing:receipt", pk=payment.receipt.pk)
                 except DomainError as exc:
-                    _fail(form, exc)
+                    fail(form, exc)
     return render(
         request,
         "billing/desk.html",
@@ -296,14 +281,14 @@ def _desk_refund(request, project, holder, account):
             messages.success(request, _("退款申请 %(n)s 已提交，待审批后退款") % {"n": refund.number})
             return form, redirect("billing:refund", pk=refund.pk)
         except DomainError as exc:
-            _fail(form, exc)
+            fail(form, exc)
     return form, None
 
 
 @login_required
 def refund(request, pk: int):
     """A refund's voucher (退款凭证): printable; the approver pays or rejects it here."""
-    obj = _staff_row(request, _fetch(selectors.refund_detail, request, pk))
+    obj = _staff_row(request, fetch(selectors.refund_detail, request, pk))
     can_decide = (
         obj.status == obj.Status.PENDING
         and can_approve_adjustments(request.user, obj.project_id)
@@ -325,7 +310,7 @@ def refund(request, pk: int):
 @login_required
 @require_POST
 def refund_decide(request, pk: int, decision: str):
-    obj = _staff_row(request, _fetch(selectors.refund_detail, request, pk), can_approve_adjustments)
+    obj = _staff_row(request, fetch(selectors.refund_detail, request, pk), can_approve_adjustments)
     try:
         if decision == "approve":
             services.refund_approve(obj, actor=request.user)
@@ -352,7 +337,7 @@ def payments(request):
 
 
 def _receipt_context(request, pk: int) -> dict:
-    receipt = _staff_row(request, _fetch(selectors.receipt_detail, request, pk))
+    receipt = _staff_row(request, fetch(selectors.receipt_detail, request, pk))
     return {"receipt": receipt, "payment": receipt.payment, "rows": selectors.receipt_lines(receipt)}
 
 
@@ -392,29 +377,13 @@ def payment_reverse(request, pk: int):
     return redirect("billing:receipt", pk=pk)
 
 
-# --- arrears and the books ------------------------------------------------------------------------------
-
-
-@login_required
-def ledger_page(request):
-    project = finance_project(request, can_view_ledger)
-    rows = selectors.trial_balance_for(request.user, project)
-    debit = sum((r["debit"] for r in rows), 0)
-    credit = sum((r["credit"] for r in rows), 0)
-    return render(
-        request,
-        "billing/ledger.html",
-        {"project": project, "rows": rows, "debit": debit, "credit": credit, "balanced": debit == credit},
-    )
-
-
 # --- online payments: the sandbox provider's page and the notification endpoint ---------------------------
 
 
 @login_required
 def sandbox_pay(request, out_trade_no: str):
     """The sandbox provider's own page (stands in for WeChat Pay's cashier): confirm and pay."""
-    order = _fetch(selectors.online_order_for, request, out_trade_no)
+    order = fetch(selectors.online_order_for, request, out_trade_no)
     back = request.GET.get("return") or request.POST.get("return") or ""
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = ""
@@ -436,22 +405,146 @@ def online_notify(request, provider: str):
     return HttpResponse(body, status=status, content_type="application/json")
 
 
-@login_required
-def ledger_export(request, fmt: str):
-    """The project's journal as Beancount text (``bean-check`` accepts it) or as an Excel workbook."""
-    from jiayuan.billing import exporting
+# --- expenses ---------------------------------------------------------------------------------------------
 
-    project = finance_project(request, can_view_ledger)
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    if fmt == "beancount":
-        response = HttpResponse(
-            exporting.journal_beancount(project.pk), content_type="text/plain; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="journal-{project.code}-{stamp}.beancount"'
-        return response
-    response = HttpResponse(
-        exporting.journal_xlsx(project.pk),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+
+def _can_see_expenses(user, project_id) -> bool:
+    return can_record_expenses(user, project_id) or can_view_ledger(user, project_id)
+
+
+@login_required
+def expenses(request):
+    project = books_project(request, _can_see_expenses)
+    can_record = can_record_expenses(request.user, project.pk)
+    form = ExpenseForm(initial={"spent_on": timezone.localdate(), "paid_from": "bank"})
+    if request.method == "POST":
+        if not can_record:
+            raise PermissionDenied
+        form = ExpenseForm(request.POST)
+        if form.is_valid():
+            try:
+                expense = expense_record(project.pk, actor=request.user, **form.cleaned_data)
+                messages.success(request, _("已登记支出 %(number)s") % {"number": expense.number})
+                return redirect("billing:expenses")
+            except DomainError as exc:
+                field = exc.field if exc.field in form.fields else None
+                form.add_error(field, exc.message)
+    f = ExpenseFilter(request.GET, queryset=selectors.expenses_for(request.user, project))
+    table = paginate(request, ExpenseTable(f.qs))
+    filtered = any(v for k, v in request.GET.items() if k not in ("page", "per_page", "sort"))
+    return render(
+        request,
+        "billing/expenses.html",
+        {
+            "project": project,
+            "form": form,
+            "filter": f,
+            "table": table,
+            "filtered": filtered,
+            "can_record": can_record,
+        },
     )
-    response["Content-Disposition"] = f'attachment; filename="journal-{project.code}-{stamp}.xlsx"'
-    return response
+
+
+@login_required
+@require_POST
+def expense_reverse_view(request, pk: int):
+    try:
+        expense = selectors.expense_detail(request.user, pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    if not scope_of(request.user).is_staff_member or not can_record_expenses(
+        request.user, expense.project_id
+    ):
+        raise PermissionDenied
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            expense_reverse(expense, actor=request.user, reason=form.cleaned_data["reason"])
+            messages.success(request, _("已冲销支出 %(number)s") % {"number": expense.number})
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, _("请填写冲销原因"))
+    return redirect("billing:expenses")
+
+
+@login_required
+def expense_categories(request):
+    """Expense categories (支出类别): add one, rename, switch off; delete only one never used."""
+
+    from jiayuan.billing.forms import CategoryForm, CategoryRenameForm
+    from jiayuan.billing.services.expenses import category_create
+
+    project = books_project(request, _can_see_expenses)
+    can_edit = can_record_expenses(request.user, project.pk)
+    form = CategoryForm(prefix="new")
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        form = CategoryForm(request.POST, prefix="new")
+        if form.is_valid():
+            try:
+                category = category_create(actor=request.user, project_id=project.pk, **form.cleaned_data)
+                messages.success(request, _("已新增支出类别“%(name)s”") % {"name": category.name})
+                return redirect("billing:expense_categories")
+            except DomainError as exc:
+                field = exc.field if exc.field in form.fields else None
+                form.add_error(field, exc.message)
+    rows = []
+    for category, used in selectors.expense_categories_with_use(request.user, project):
+        rows.append(
+            {
+                "category": category,
+                "used": used,
+                "form": CategoryRenameForm(
+                    prefix=f"c{category.pk}",
+                    initial={"name": category.name, "sort_order": category.sort_order},
+                ),
+            }
+        )
+    return render(
+        request,
+        "billing/expense_categories.html",
+        {"project": project, "rows": rows, "form": form, "can_edit": can_edit},
+    )
+
+
+@login_required
+@require_POST
+def expense_category_change(request, pk: int):
+    """Rename, switch off/on or delete one category (the action comes with the form)."""
+    from jiayuan.billing.forms import CategoryRenameForm
+    from jiayuan.billing.models import ExpenseCategory
+    from jiayuan.billing.services import expenses as expense_services
+
+    project = books_project(request, can_record_expenses)
+    category = ExpenseCategory.objects.filter(pk=pk).first()
+    if category is None:
+        raise Http404
+    action = request.POST.get("action")
+    try:
+        if action == "rename":
+            form = CategoryRenameForm(request.POST, prefix=f"c{pk}")
+            if not form.is_valid():
+                messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+                return redirect("billing:expense_categories")
+            expense_services.category_rename(
+                category, actor=request.user, project_id=project.pk, **form.cleaned_data
+            )
+            messages.success(request, _("已保存“%(name)s”") % {"name": category.name})
+        elif action in ("deactivate", "activate"):
+            expense_services.category_set_active(
+                category, actor=request.user, project_id=project.pk, active=action == "activate"
+            )
+            text = _("已停用“%(name)s”") if action == "deactivate" else _("已启用“%(name)s”")
+            messages.success(request, text % {"name": category.name})
+        elif action == "delete":
+            name = category.name
+            expense_services.category_delete(category, actor=request.user, project_id=project.pk)
+            messages.success(request, _("已删除“%(name)s”") % {"name": name})
+        else:
+            messages.error(request, _("未知操作"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("billing:expense_categories")

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,7 +36,8 @@ from jiayuan.billing.selectors import holdings
 from jiayuan.billing.services import deposits as deposit_services
 from jiayuan.billing.services import meters as meter_services
 from jiayuan.billing.tables import DepositTable, MeterTable, TrustTable
-from jiayuan.core.errors import DomainError, NotFound
+from jiayuan.billing.views.common import fail, fetch
+from jiayuan.core.errors import DomainError
 from jiayuan.core.jobs import job_start
 from jiayuan.core.scoping import scope_of
 from jiayuan.core.tables import paginate
@@ -56,18 +56,6 @@ def _meter_reader(user, project_id):
 
 def _filtered(request) -> bool:
     return any(v for k, v in request.GET.items() if k not in ("page", "per_page", "sort"))
-
-
-def _fail(form, exc: DomainError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
-
-
-def _fetch(selector, request, pk):
-    try:
-        return selector(request.user, pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
 
 
 # --- meters ---------------------------------------------------------------------------------------------
@@ -104,7 +92,7 @@ def meters(request):
                         messages.success(request, _("已添加仪表"))
                         return redirect("billing:meters")
                     except DomainError as exc:
-                        _fail(meter_form, exc)
+                        fail(meter_form, exc)
         elif action == "import" and can_read:
             # A job (core.jobs): up to 5,000 rows, each recorded with its own checks, outlast a request.
             import_form = ImportForm(request.POST, request.FILES, prefix="imp")
@@ -126,7 +114,7 @@ def meters(request):
                     messages.success(request, _("已按抄表用量出账 %(n)s 张") % {"n": n})
                     return redirect("billing:meters")
                 except DomainError as exc:
-                    _fail(bill_form, exc)
+                    fail(bill_form, exc)
         else:
             raise PermissionDenied
     f = MeterFilter(request.GET, queryset=holdings.meters_for(request.user, project))
@@ -191,7 +179,7 @@ def meter_read(request):
                         )
                     return redirect("billing:meter_read")
                 except DomainError as exc:
-                    _fail(bound, exc)
+                    fail(bound, exc)
         if replacing:
             replace_form = bound
         else:
@@ -243,7 +231,7 @@ def deposits(request):
                     )
                     return redirect("billing:deposits")
                 except DomainError as exc:
-                    _fail(form, exc)
+                    fail(form, exc)
     f = DepositFilter(request.GET, queryset=holdings.deposits_for(request.user, project))
     table = paginate(request, DepositTable(f.qs))
     table.can_move = can_take or can_approve_adjustments(request.user, project.pk)
@@ -267,7 +255,7 @@ def deposits(request):
 @require_POST
 def deposit_move(request, pk: int):
     """Refund (cashier) or forfeit (approver) part or all of a deposit, with a reason."""
-    dep = _fetch(holdings.deposit_get, request, pk)
+    dep = fetch(holdings.deposit_get, request, pk)
     allowed = can_take_payments(request.user, dep.project_id) or can_approve_adjustments(
         request.user, dep.project_id
     )
@@ -336,7 +324,7 @@ def trust(request):
                     messages.success(request, _("已登记代管 %(n)s") % {"n": item.number})
                     return redirect("billing:trust")
                 except DomainError as exc:
-                    _fail(form, exc)
+                    fail(form, exc)
     f = TrustFilter(request.GET, queryset=holdings.trust_for(request.user, project))
     table = paginate(request, TrustTable(f.qs))
     table.can_keep, table.return_form = can_keep, TrustReturnForm(prefix="r")
@@ -357,7 +345,7 @@ def trust(request):
 @login_required
 @require_POST
 def trust_return(request, pk: int):
-    item = _fetch(holdings.trust_get, request, pk)
+    item = fetch(holdings.trust_get, request, pk)
     if not scope_of(request.user).is_staff_member or not can_keep_trust(request.user, item.project_id):
         raise PermissionDenied
     form = TrustReturnForm(request.POST, prefix="r")
