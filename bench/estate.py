@@ -1,70 +1,76 @@
 """Benchmark: the clerk's unit search and the units list on a large estate, against raw SQL.
 
 Run with ``make bench`` (not part of CI). Uses PostgreSQL (``BENCH_DATABASE_URL``, default a
-``jiayuan_bench`` database on 127.0.0.1), loads the demo estate at ``BENCH_SCALE`` (default 20 ≈ 50,000
-units, 125,000 parties) once, then times each operation through our selectors / pages and through the
-equivalent hand-written SQL, in the same run, and prints the ratios.
+``jiayuan_bench`` database on 127.0.0.1), loads the demo's estate registry (projects, staff logins,
+buildings, units, parties and occupancies) at ``BENCH_SCALE`` (default 20 ≈ 50,000 units, 125,000 parties)
+once, then times each operation through our selectors / pages and through the equivalent hand-written
+SQL, in the same run, and prints the ratios. ``--smoke`` runs every step once on a tiny estate (bench/_kit.py).
 """
 
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import time
+from pathlib import Path
 
-URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/jiayuan_bench")
-SCALE = os.environ.get("BENCH_SCALE", "20")
+if __name__ == "__main__" and not __package__:
+    # Run as a file: import the bench package from the checkout (and keep bench/ itself off the path).
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+from bench import _kit  # noqa: E402
+
+SCALE = float(os.environ.get("BENCH_SCALE", "20"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "15"))
+SMOKE_SCALE = 0.01
+# The part of the demo these reads touch; the rest (a year of bills, requests…) takes minutes at scale 20.
+ESTATE_STEPS = (
+    "create_company_and_projects",
+    "create_departments",
+    "create_logins",
+    "create_buildings",
+    "create_units",
+    "create_residents",
+)
 
 
-def ensure_database() -> None:
-    import psycopg
+def load_estate(scale: float) -> None:
+    from django.db import transaction
 
-    base, name = URL.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
+    from jiayuan.demo.context import DemoContext
+    from jiayuan.demo.generator import STEPS
 
-
-def timed(fn) -> float:
-    fn()  # warm up
-    runs = []
-    for _ in range(REPEAT):
-        start = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - start)
-    return statistics.median(runs) * 1000
+    steps = {step.__name__: step for step in STEPS}
+    ctx = DemoContext(scale=scale)
+    with transaction.atomic():
+        for name in ESTATE_STEPS:
+            steps[name](ctx)
 
 
-def main() -> None:
-    ensure_database()
-    os.environ["DATABASE_URL"] = URL
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiayuan.settings_test")
-    import django
-
-    django.setup()
+def run(mode: _kit.Mode) -> None:
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
 
+    from jiayuan.demo.context import RESIDENTIAL_CODE
     from jiayuan.estate.models import Unit
     from jiayuan.estate.selectors import search_units
     from jiayuan.org.models import Project
 
-    call_command("migrate", verbosity=0)
-    if not Project.objects.filter(code="CUIHU").exists():
-        print(f"loading the demo estate at scale {SCALE} …", flush=True)
+    repeat = mode.size(REPEAT, 1)
+    if not Project.objects.filter(code=RESIDENTIAL_CODE).exists():
+        scale = SMOKE_SCALE if mode.smoke else SCALE
+        mode.say(f"loading the demo estate at scale {scale:g} …")
         start = time.perf_counter()
-        call_command("load_demo", scale=float(SCALE), verbosity=0)
-        print(f"  loaded in {time.perf_counter() - start:.1f} s", flush=True)
+        load_estate(scale)
+        mode.result("load", f"  loaded in {time.perf_counter() - start:.1f} s")
     with connection.cursor() as cur:
         cur.execute("ANALYZE")  # fresh planner statistics after a bulk load, as autovacuum would give
-    project = Project.objects.get(code="CUIHU")
+    project = Project.objects.get(code=RESIDENTIAL_CODE)
     clerk = get_user_model().objects.get(username="clerk")
     units = Unit.objects.filter(project=project).count()
-    print(f"project 1: {units:,} units; median of {REPEAT} runs each\n")
+    assert units, "the estate has no units"
+    mode.say(f"project 1: {units:,} units" + ("" if mode.smoke else f"; median of {repeat} runs each\n"))
 
     def raw(sql, params):
         def run():
@@ -112,30 +118,38 @@ def main() -> None:
     ]
     client = Client()
     client.force_login(clerk)
+    page = min(20, (units + 24) // 25)  # page 20 at full size; the last one of a small estate
+
+    def get(url):
+        def run():
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+
+        return run
+
     page_sql = raw(
         "WITH page AS (SELECT u.* FROM estate_unit u WHERE u.project_id = %s "
-        "ORDER BY u.building_id, u.entrance, u.floor, u.room LIMIT 25 OFFSET 475) "
+        "ORDER BY u.building_id, u.entrance, u.floor, u.room LIMIT 25 OFFSET %s) "
         f"SELECT {unit_cols}, p.name, p.phone, (SELECT count(*) FROM estate_unit WHERE project_id = %s) "
         "FROM page u LEFT JOIN estate_occupancy o ON o.unit_id = u.id AND o.ended_on IS NULL "
         "LEFT JOIN estate_party p ON p.id = o.party_id",
-        [project.pk, project.pk],
+        [project.pk, (page - 1) * 25, project.pk],
     )
     # The page also renders HTML and counts per state; the raw side is only the rows it shows.
-    cases.append(
-        ("units list page 20 (HTML) vs its rows", lambda: client.get("/estate/units/?page=20"), page_sql)
-    )
+    cases.append((f"units list page {page} (HTML) vs its rows", get(f"/estate/units/?page={page}"), page_sql))
     cases.append(
         (
             "GET /api/v1/units?q=3-2-1201",
-            lambda: client.get("/api/v1/units?q=3-2-1201"),
+            get("/api/v1/units?q=3-2-1201"),
             raw(occupants + "WHERE u.project_id = %s AND u.address = %s", [project.pk, "3-2-1201"]),
         ),
     )
-    print(f"{'operation':36} {'ours ms':>9} {'raw SQL ms':>11} {'ratio':>7}")
+    if not mode.smoke:
+        mode.say(f"{'operation':36} {'ours ms':>9} {'raw SQL ms':>11} {'ratio':>7}")
     for name, ours, sql in cases:
-        a, b = timed(ours), timed(sql)
-        print(f"{name:36} {a:9.2f} {b:11.2f} {a / b:7.1f}×")
+        a, b = mode.timed(ours, repeat), mode.timed(sql, repeat)
+        mode.result(name, f"{name:36} {a:9.2f} {b:11.2f} {a / b:7.1f}×")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(_kit.main(run, __doc__))

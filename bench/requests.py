@@ -10,18 +10,25 @@ Run with ``make bench`` (not part of CI). PostgreSQL only (``BENCH_DATABASE_URL`
 2. the queue page ``GET /service/`` (first page, counts per state, overdue count) against the raw SQL of
    the same reads (first page by ``received_at`` and the counts);
 
-and prints the medians and the ratios.
+and prints the medians and the ratios. ``--smoke`` runs every step once on a fresh project of a few hundred
+requests (bench/_kit.py).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import statistics
 import sys
 import time
+from pathlib import Path
 
-URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/jiayuan_bench")
+if __name__ == "__main__" and not __package__:
+    # Run as a file: import the bench package from the checkout (and keep bench/ itself off the path: this
+    # file would stand in for the requests library).
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+from bench import _kit  # noqa: E402
+
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "1000000"))
 INTAKE = int(os.environ.get("BENCH_INTAKE", "200"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "15"))
@@ -42,95 +49,102 @@ RAW_QUEUE = [
 ]
 
 
-def ensure_database() -> None:
-    import psycopg
-
-    base, name = URL.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def timed(fn) -> float:
-    fn()
-    runs = []
-    for _ in range(REPEAT):
-        start = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - start)
-    return statistics.median(runs) * 1000
-
-
 def fill(connection, project_id: int, clerk_id: int, dept_id: int, n: int) -> None:
     """``n`` requests over two years on 5,000 units, mostly closed, some open and breached."""
+    from jiayuan.estate.models import Building, Unit
+    from jiayuan.service.models import ServiceRequest
+
+    params = {"p": project_id, "n": n, "c": clerk_id, "d": dept_id}
     with connection.cursor() as cur:
-        cur.execute(
-            """INSERT INTO estate_building (project_id, code, sort_order, name, kind, floors, entrances, has_lift)
-               SELECT %s, g::text, g, g::text || '号楼', 'residential', 30, 2, true FROM generate_series(1, 5) g""",
-            [project_id],
+        _kit.insert_select(
+            cur,
+            Building,
+            {
+                "project_id": "%(p)s",
+                "code": "g::text",
+                "sort_order": "g",
+                "name": "g::text || '号楼'",
+                "floors": "30",
+                "entrances": "2",
+            },
+            "FROM generate_series(1, 5) g",
+            params,
         )
-        cur.execute(
-            """INSERT INTO estate_unit (project_id, building_id, entrance, room, floor, address, building_area,
-                   inner_area, use, state, contract_signed, note)
-               SELECT %s, b.id, 1, lpad(g::text, 4, '0'), 1 + (g %% 30), b.code || '-1-' || lpad(g::text, 4, '0'),
-                      88.5, NULL, 'residential', 'occupied', true, ''
-               FROM estate_building b CROSS JOIN generate_series(1, 1000) g WHERE b.project_id = %s""",
-            [project_id, project_id],
+        room = "lpad(g::text, 4, '0')"
+        _kit.insert_select(
+            cur,
+            Unit,
+            {
+                "project_id": "%(p)s",
+                "building_id": "b.id",
+                "entrance": "1",
+                "room": room,
+                "floor": "1 + (g %% 30)",
+                "address": f"b.code || '-1-' || {room}",
+                "building_area": "88.5",
+                "state": "'occupied'",
+                "contract_signed": "true",
+            },
+            "FROM estate_building b CROSS JOIN generate_series(1, 1000) g WHERE b.project_id = %(p)s",
+            params,
         )
-        cur.execute(
-            """INSERT INTO service_servicerequest (project_id, number, type, repair_scope, channel, urgency, state,
-                   unit_id, caller_id, contact_name, contact_phone, content, location, preferred_time, contractor,
-                   received_at, first_receiver_id, department_id, assignee_id, promised_at, promise_no,
-                   special_reason, postponements, dispatched_at, accepted_at, departed_at, arrived_at,
-                   contractor_done_at, verified_at, completed_at, confirmed_at, closed_at, completion_note,
-                   confirmed_by_id, signature, breached, rework_of_id, is_rework, repeat_of_id, visit_required,
-                   visited_at, rating, rating_comment, rated_at, idempotency_key, created_by_id)
-               SELECT %(p)s, 'BX-B-' || g, 'repair', 'in_unit', 'phone', 'normal',
-                      CASE WHEN g > %(n)s - 200 THEN 'dispatched' ELSE 'closed' END,
-                      u.id, NULL, '', '13800138000', '厨房水管漏水', '', NULL, '',
-                      now() - interval '730 days' + (g * 730.0 * 1440 / %(n)s) * interval '1 minute',
-                      %(c)s, %(d)s, NULL, NULL, 0, '', 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, '',
-                      NULL, '', g %% 37 = 0, NULL, false, NULL, false, NULL, NULL, '', NULL, '', %(c)s
-               FROM generate_series(1, %(n)s) g
+        _kit.insert_select(
+            cur,
+            ServiceRequest,
+            {
+                "project_id": "%(p)s",
+                "number": "'BX-B-' || g",
+                "type": "'repair'",
+                "repair_scope": "'in_unit'",
+                "channel": "'phone'",
+                "urgency": "'normal'",
+                "state": "CASE WHEN g > %(n)s - 200 THEN 'dispatched' ELSE 'closed' END",
+                "unit_id": "u.id",
+                "contact_phone": "'13800138000'",
+                "content": "'厨房水管漏水'",
+                "received_at": "now() - interval '730 days' + (g * 730.0 * 1440 / %(n)s) * interval '1 minute'",
+                "first_receiver_id": "%(c)s",
+                "department_id": "%(d)s",
+                "breached": "g %% 37 = 0",
+                "created_by_id": "%(c)s",
+            },
+            """FROM generate_series(1, %(n)s) g
                JOIN estate_unit u ON u.project_id = %(p)s AND u.room = lpad((1 + g %% 1000)::text, 4, '0')
                     AND u.building_id = (SELECT min(id) FROM estate_building WHERE project_id = %(p)s)""",
-            {"p": project_id, "n": n, "c": clerk_id, "d": dept_id},
+            params,
         )
         cur.execute("ANALYZE service_servicerequest")
 
 
-def main() -> None:
-    ensure_database()
-    os.environ["DATABASE_URL"] = URL
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiayuan.settings_test")
-    import django
-
-    django.setup()
+def run(mode: _kit.Mode) -> None:
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, transaction
     from django.http import JsonResponse
     from django.test import Client, RequestFactory
     from django.utils import timezone
 
     from jiayuan.core.roles import Role
     from jiayuan.core.worktime import seed_calendar
+    from jiayuan.estate.models import Building, Unit
     from jiayuan.org.models import Company, Department, Membership, Project
     from jiayuan.service.models import ServiceRequest
     from jiayuan.standards.catalogue import load_catalogue
     from jiayuan.standards.models import Standard, StandardVersion
 
-    if connection.vendor != "postgresql":
-        sys.exit("bench/requests.py needs PostgreSQL")
-    call_command("migrate", verbosity=0)
+    requests, intake, repeat = mode.size(REQUESTS, 300), mode.size(INTAKE, 2), mode.size(REPEAT, 1)
+    run_id = f"{time.time_ns() % 10**8:x}"  # numbers are at most 24 characters
+    code = f"BRS{run_id}" if mode.smoke else CODE  # a smoke run fills a project of its own every time
     if not Standard.objects.exists():
         load_catalogue(Standard, StandardVersion)
     seed_calendar()
     company, _ = Company.objects.get_or_create(code="benchreq", defaults={"name": "基准公司"})
     project, created = Project.objects.get_or_create(
-        code=CODE, defaults={"company": company, "name": "基准小区"}
+        code=code, defaults={"company": company, "name": "基准小区"}
     )
-    clerk, _ = get_user_model().objects.get_or_create(username="bench-clerk")
+    # The queue page shows the clerk's only project: a smoke run has a clerk of its own too.
+    clerk, _ = get_user_model().objects.get_or_create(
+        username=f"bench-clerk-{run_id}" if mode.smoke else "bench-clerk"
+    )
     dept, _ = Department.objects.get_or_create(
         project=project, kind="customer_service", defaults={"name": "客服部"}
     )
@@ -138,29 +152,39 @@ def main() -> None:
         user=clerk, project=project, role=Role.CS_CLERK, defaults={"company": company}
     )
     have = ServiceRequest.objects.filter(project=project).count()
-    if have < REQUESTS:
+    if have < requests:
         if have:
-            sys.exit(f"project {CODE} has {have:,} requests; drop the jiayuan_bench database to refill")
-        print(f"creating {REQUESTS:,} requests …", flush=True)
+            sys.exit(f"project {code} has {have:,} requests; drop the jiayuan_bench database to refill")
+        mode.say(f"creating {requests:,} requests …")
         start = time.perf_counter()
-        fill(connection, project.pk, clerk.pk, dept.pk, REQUESTS)
-        print(f"  {time.perf_counter() - start:.1f} s", flush=True)
-    with connection.cursor() as cur:
-        cur.execute("SELECT min(id) FROM estate_unit WHERE project_id = %s", [project.pk])
-        unit_id = cur.fetchone()[0]
+        if mode.skip("filling the project", "generate_series and interval arithmetic"):
+            building = Building.objects.create(
+                project=project, code="1", sort_order=1, name="1号楼", floors=30
+            )
+            Unit.objects.create(
+                project=project,
+                building=building,
+                room="0001",
+                address=Unit.make_address("1", 1, "0001"),
+                building_area="88.5",
+            )
+        else:
+            with transaction.atomic():  # all or nothing: a failed fill leaves nothing to drop
+                fill(connection, project.pk, clerk.pk, dept.pk, requests)
+        mode.result("fill", f"  {time.perf_counter() - start:.1f} s")
+    unit_id = Unit.objects.filter(project=project).order_by("id").values_list("id", flat=True).first()
 
     client = Client()
     client.force_login(clerk)
-    run = f"{time.time_ns() % 10**8:x}"  # numbers are at most 24 characters
     counter = iter(range(10**9))
 
-    def intake():
+    def intake_one():
         i = next(counter)
         resp = client.post(
             "/api/v1/requests",
             json.dumps({"project": project.pk, "type": "repair", "content": "卫生间漏水", "unit": unit_id}),
             content_type="application/json",
-            HTTP_IDEMPOTENCY_KEY=f"bench-{run}-{i}",
+            HTTP_IDEMPOTENCY_KEY=f"bench-{run_id}-{i}",
         )
         assert resp.status_code == 201, resp.content
 
@@ -168,7 +192,7 @@ def main() -> None:
         i = next(counter)
         row = ServiceRequest.objects.create(
             project=project,
-            number=f"BARE-{run}-{i}",
+            number=f"BARE-{run_id}-{i}",
             type="repair",
             content="卫生间漏水",
             unit_id=unit_id,
@@ -183,12 +207,11 @@ def main() -> None:
     def bare():
         assert bare_view(factory.post("/bare", "{}", content_type="application/json")).status_code == 201
 
-    global REPEAT
-    saved, REPEAT = REPEAT, INTAKE
-    ours_in, bare_in = timed(intake), timed(bare)
-    REPEAT = saved
-    print(
-        f"intake (median of {INTAKE}): API {ours_in:7.2f} ms   bare JSON view {bare_in:7.2f} ms   ratio {ours_in / bare_in:5.2f}×"
+    ours_in, bare_in = mode.timed(intake_one, intake), mode.timed(bare, intake)
+    mode.result(
+        "intake",
+        f"intake (median of {intake}): API {ours_in:7.2f} ms   bare JSON view {bare_in:7.2f} ms   "
+        f"ratio {ours_in / bare_in:5.2f}×",
     )
 
     def page():
@@ -202,12 +225,14 @@ def main() -> None:
                 cur.execute(sql, {"p": project.pk})
                 cur.fetchall()
 
-    ours_q, raw_q = timed(page), timed(raw)
+    ours_q, raw_q = mode.timed(page, repeat), mode.timed(raw, repeat)
     total = ServiceRequest.objects.filter(project=project).count()
-    print(
-        f"queue page, {total:,} requests: page {ours_q:7.2f} ms   raw SQL {raw_q:7.2f} ms   ratio {ours_q / raw_q:5.2f}×"
+    mode.result(
+        "queue page",
+        f"queue page, {total:,} requests: page {ours_q:7.2f} ms   raw SQL {raw_q:7.2f} ms   "
+        f"ratio {ours_q / raw_q:5.2f}×",
     )
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(_kit.main(run, __doc__))
