@@ -11,20 +11,16 @@ from jiayuan.core.errors import Conflict, ValidationFailed
 from jiayuan.core.timeline import timeline_append
 from jiayuan.service import permissions as perms
 from jiayuan.service.models import (
-    OPEN_STATES,
     ComplaintLevel,
     ComplaintReview,
     Referral,
     RequestType,
     ReturnVisit,
     ServiceRequest,
-    State,
 )
 from jiayuan.service.services._common import (
     as_actor,
-    guard,
     lock,
-    move,
     now,
     require,
     tell,
@@ -33,6 +29,7 @@ from jiayuan.service.services._common import (
 )
 from jiayuan.service.services.requests import referrals_fed_back, request_create
 from jiayuan.service.services.timers import meet_timers, supervisors
+from jiayuan.service.transitions import REFERRAL, REQUEST
 
 # A repair reopened for the same problem within this many days of its completion is rework (返修, R4.3).
 REWORK_DAYS = 30
@@ -52,10 +49,10 @@ def request_rate(req: ServiceRequest, *, actor, rating: int, comment: str = "") 
     with transaction.atomic():
         req = lock(req)
         require(perms.is_requester(actor, req), "只有提出请求的业主可以评价")
-        guard(req, "rate")
+        REQUEST.guard(req, "rate")
         if req.rated_at is not None:
             raise Conflict("该请求已评价过", code="already_rated")
-        move(
+        REQUEST.move(
             req,
             "rate",
             actor=actor,
@@ -71,7 +68,7 @@ def request_reopen(req: ServiceRequest, *, actor, content: str, channel: str = "
     counts as rework (返修, R4.3); the first request's history is not rewritten."""
     content = text(content, "content", "问题描述")
     at = now()
-    if req.type != RequestType.REPAIR or req.state not in (State.COMPLETED, State.CLOSED):
+    if req.type != RequestType.REPAIR or not REQUEST.allowed(req, "reopen"):
         raise Conflict("只有已完成的报修可以返修", code="bad_state")
     require(
         perms.can_handle(actor, req.project_id) or perms.is_requester(actor, req), "您不能对该报修提出返修"
@@ -128,7 +125,7 @@ def complaint_judge(
         require(perms.can_judge(actor, req.project_id), "只有项目经理可以判定投诉")
         if req.type != RequestType.COMPLAINT:
             raise Conflict("只有投诉需要判定", code="not_complaint")
-        guard(req, "judge")
+        REQUEST.guard(req, "judge")
         review = _review(req)
         if review.judged_at is not None:
             raise Conflict("该投诉已判定", code="already_judged")
@@ -165,7 +162,7 @@ def complaint_feedback(
         require(perms.can_handle(actor, req.project_id), "您没有反馈投诉的权限")
         if req.type != RequestType.COMPLAINT:
             raise Conflict("只有投诉需要反馈", code="not_complaint")
-        guard(req, "feedback")
+        REQUEST.guard(req, "feedback")
         review = _review(req)
         if review.resolved_at is not None:
             raise Conflict("该投诉已反馈处理结果", code="already_resolved")
@@ -213,7 +210,7 @@ def visit_record(
     with transaction.atomic():
         req = lock(req)
         require(perms.can_handle(actor, req.project_id), "您没有回访的权限")
-        guard(req, "visit")
+        REQUEST.guard(req, "visit")
         follow = None
         if unhappy:
             if req.type == RequestType.REPAIR:
@@ -268,7 +265,7 @@ NEXT_LEVEL = {
 def can_refer(req: ServiceRequest) -> bool:
     """A house-quality or facility complaint (not judged as another cause) or a warranty repair, still open
     or awaiting confirmation."""
-    if req.state not in OPEN_STATES | {State.COMPLETED}:
+    if not REQUEST.allowed(req, "refer"):
         return False
     if req.is_warranty:
         return True
@@ -348,11 +345,13 @@ def referral_answer(req: ServiceRequest, *, actor, referral_id: int, answer: str
         req = lock(req)
         require(perms.can_handle(actor, req.project_id), "您没有登记责任单位答复的权限")
         referral = _referral(req, referral_id)
-        if referral.state != Referral.State.SENT:
-            raise Conflict(f"{referral.party_name} 的答复已登记", code="already_answered")
-        referral.state, referral.answer = Referral.State.ANSWERED, answer
-        referral.answered_at, referral.answer_recorded_by = at, actor
-        as_actor(referral, actor).save(update_fields=["state", "answer", "answered_at", "answer_recorded_by"])
+        REFERRAL.move(
+            referral,
+            "referral_answer",
+            actor=actor,
+            at=at,
+            fields={"answer": answer, "answered_at": at, "answer_recorded_by": actor},
+        )
         timeline_append(
             req,
             actor=actor,
@@ -372,12 +371,13 @@ def referral_feedback(req: ServiceRequest, *, actor, referral_id: int, note: str
         req = lock(req)
         require(perms.can_handle(actor, req.project_id), "您没有反馈业主的权限")
         referral = _referral(req, referral_id)
-        if referral.state == Referral.State.SENT:
-            raise Conflict(f"{referral.party_name} 尚未答复，请先登记答复", code="not_answered")
-        if referral.state == Referral.State.FED_BACK:
-            raise Conflict("该答复已反馈业主", code="already_fed_back")
-        referral.state, referral.fed_back_at, referral.fed_back_by = Referral.State.FED_BACK, at, actor
-        as_actor(referral, actor).save(update_fields=["state", "fed_back_at", "fed_back_by"])
+        REFERRAL.move(
+            referral,
+            "referral_feedback",
+            actor=actor,
+            at=at,
+            fields={"fed_back_at": at, "fed_back_by": actor},
+        )
         timeline_append(
             req,
             actor=actor,
@@ -405,8 +405,7 @@ def complaint_escalate(req: ServiceRequest, *, actor, note: str) -> ServiceReque
         require(perms.can_handle(actor, req.project_id), "您没有上报投诉的权限")
         if req.type != RequestType.COMPLAINT:
             raise Conflict("只有投诉可以逐级上报", code="not_complaint")
-        if req.state not in OPEN_STATES | {State.COMPLETED}:
-            raise Conflict("投诉已办结，不能再上报", code="bad_state")
+        REQUEST.guard(req, "escalate")
         target = NEXT_LEVEL.get(req.complaint_level)
         if target is None:
             raise Conflict("投诉已汇总至项目处，不能再上报", code="top_level")

@@ -22,26 +22,21 @@ from jiayuan.estate.services import clean_id_number, clean_mobile
 from jiayuan.org.models import Membership
 from jiayuan.service import permissions as perms
 from jiayuan.service.models import (
-    DEFECT_TRANSITIONS,
-    RELEASE_TRANSITIONS,
-    VISIT_TRANSITIONS,
     ApplicantRelation,
     Channel,
     ConsentMethod,
     DefectCategory,
     DefectPhoto,
-    DefectState,
     GoodsRelease,
     HomeVisit,
     LegacyDefect,
-    ReleaseState,
     RequestType,
     VisitOpinion,
     VisitOutcome,
-    VisitState,
 )
 from jiayuan.service.services._common import as_actor, require, text
 from jiayuan.service.services.requests import request_create
+from jiayuan.service.transitions import DEFECT, DESK_LABELS, RELEASE, VISIT
 
 RELEASE_PREFIX, VISIT_PREFIX, DEFECT_PREFIX = "FX", "ZF", "YL"
 # A slip is made out for the day the goods leave: today or a day booked ahead, at most this far.
@@ -59,22 +54,7 @@ OPINION_REQUEST_TYPES = (
     RequestType.CONSULTATION,
 )
 
-LABELS = {
-    "issue": "开具出门条",
-    "release": "门岗放行",
-    "refuse": "门岗拒绝放行",
-    "cancel": "作废",
-    "plan": "登记走访计划",
-    "call": "电话预约",
-    "record": "登记走访结果",
-    "opinion": "登记业主意见",
-    "register": "登记遗留问题",
-    "report": "上报开发商",
-    "rectified": "开发商整改完成",
-    "verify": "工程验证通过",
-    "verify_reject": "工程验证不通过",
-    "close": "非缺陷关闭",
-}
+LABELS = DESK_LABELS  # pages label the desk records' timelines with these
 
 
 # --- permissions (named predicates over core.roles) -------------------------------------------------------
@@ -118,28 +98,6 @@ def _who(user) -> str:
 
 def _lock(obj):
     return type(obj).objects.select_for_update(of=("self",)).get(pk=obj.pk)
-
-
-def _move(obj, transitions, labels_of, action: str, *, actor, at, note="", fields=None):
-    """Guard the state against the table, set the fields and the new state, save them, append the timeline.
-    Call inside a transaction on a locked row."""
-    sources, target = transitions[action]
-    if obj.state not in sources:
-        raise Conflict(
-            f"{obj.number} 当前状态为“{labels_of(obj.state)}”，不能{LABELS[action]}", code="bad_state"
-        )
-    from_state = obj.state
-    changed = dict(fields or {})
-    if target is not None:
-        changed["state"] = target
-    for name, value in changed.items():
-        setattr(obj, name, value)
-    if changed:
-        as_actor(obj, actor).save(update_fields=list(changed))
-    timeline_append(
-        obj, actor=actor, action=action, from_state=from_state, to_state=obj.state, note=note, at=at
-    )
-    return obj
 
 
 def _unit(project, unit, *, required=True) -> Unit | None:
@@ -272,12 +230,8 @@ def release_issue(
 
 def release_problem(slip: GoodsRelease) -> str:
     """Why the gate must not let these goods out, or ``""`` when the slip is good for today."""
-    if slip.state == ReleaseState.RELEASED:
-        return f"该出门条已于 {_local(slip.released_at)} 由 {_who(slip.released_by)} 放行，一条只能使用一次"
-    if slip.state == ReleaseState.CANCELLED:
-        return f"该出门条已作废：{slip.reason}"
-    if slip.state == ReleaseState.REFUSED:
-        return f"该出门条已被门岗拒绝放行：{slip.reason}"
+    if not RELEASE.allowed(slip, "release"):
+        return RELEASE.refusal(slip, "release").message
     today = timezone.localdate()
     if slip.valid_on < today:
         return f"该出门条已过期（有效日期 {slip.valid_on:%Y-%m-%d}）"
@@ -299,10 +253,8 @@ def release_release(slip: GoodsRelease, *, actor) -> GoodsRelease:
         if problem:
             raise Conflict(problem, code="release_refused")
         at = _now()
-        _move(
+        RELEASE.move(
             slip,
-            RELEASE_TRANSITIONS,
-            lambda s: ReleaseState(s).label,
             "release",
             actor=actor,
             at=at,
@@ -325,10 +277,8 @@ def release_refuse(slip: GoodsRelease, *, actor, reason: str) -> GoodsRelease:
     with transaction.atomic():
         slip = _gate_slip(slip, actor)
         at = _now()
-        _move(
+        RELEASE.move(
             slip,
-            RELEASE_TRANSITIONS,
-            lambda s: ReleaseState(s).label,
             "refuse",
             actor=actor,
             at=at,
@@ -345,10 +295,8 @@ def release_cancel(slip: GoodsRelease, *, actor, reason: str) -> GoodsRelease:
         slip = _lock(slip)
         require(can_desk(actor, slip.project_id), "您没有作废物品出门条的权限")
         at = _now()
-        _move(
+        RELEASE.move(
             slip,
-            RELEASE_TRANSITIONS,
-            lambda s: ReleaseState(s).label,
             "cancel",
             actor=actor,
             at=at,
@@ -418,10 +366,8 @@ def visit_call(visit: HomeVisit, *, actor, agreed_time: datetime, note: str = ""
     with transaction.atomic():
         visit = _lock(visit)
         require(can_desk(actor, visit.project_id), "您没有安排上门走访的权限")
-        _move(
+        VISIT.move(
             visit,
-            VISIT_TRANSITIONS,
-            lambda s: VisitState(s).label,
             "call",
             actor=actor,
             at=at,
@@ -479,10 +425,8 @@ def visit_record(
             raise ValidationFailed("进入业主室内须两名以上员工同行，不能登记为进入室内", field="staff")
         if visit.called_at is not None and visited_at < visit.called_at:
             raise ValidationFailed("实际上门时间不能早于电话预约时间", field="visited_at")
-        _move(
+        VISIT.move(
             visit,
-            VISIT_TRANSITIONS,
-            lambda s: VisitState(s).label,
             "record",
             actor=actor,
             at=at,
@@ -512,8 +456,7 @@ def visit_add_opinion(
     with transaction.atomic():
         visit = _lock(visit)
         require(can_desk(actor, visit.project_id), "您没有登记走访意见的权限")
-        if not visit.allows("opinion"):
-            raise Conflict("走访结果登记后才能登记业主意见", code="bad_state")
+        VISIT.guard(visit, "opinion")
         at = _now()
         req = None
         if open_request:
@@ -549,10 +492,8 @@ def visit_cancel(visit: HomeVisit, *, actor, reason: str) -> HomeVisit:
     with transaction.atomic():
         visit = _lock(visit)
         require(can_desk(actor, visit.project_id), "您没有取消走访的权限")
-        _move(
+        VISIT.move(
             visit,
-            VISIT_TRANSITIONS,
-            lambda s: VisitState(s).label,
             "cancel",
             actor=actor,
             at=_now(),
@@ -628,16 +569,7 @@ def defect_register(
 
 
 def _defect_move(defect, action, *, actor, note="", fields=None):
-    return _move(
-        defect,
-        DEFECT_TRANSITIONS,
-        lambda s: DefectState(s).label,
-        action,
-        actor=actor,
-        at=_now(),
-        note=note,
-        fields=fields,
-    )
+    return DEFECT.move(defect, action, actor=actor, at=_now(), note=note, fields=fields)
 
 
 def defect_report(

@@ -38,9 +38,7 @@ from jiayuan.service.models import (
 )
 from jiayuan.service.services._common import (
     as_actor,
-    guard,
     lock,
-    move,
     now,
     require,
     tell,
@@ -55,6 +53,7 @@ from jiayuan.service.services.timers import (
     start_timers,
     version_of,
 )
+from jiayuan.service.transitions import REQUEST
 from jiayuan.standards.selectors import effective_map
 
 # A repair reported again for the same unit within this many days is flagged as a repeat (R3.10).
@@ -318,7 +317,7 @@ def request_dispatch(
         who = f"{department.name}" + (
             f" / {assignee.get_full_name() or assignee.username}" if assignee else ""
         )
-        move(
+        REQUEST.move(
             req,
             "dispatch",
             actor=actor,
@@ -344,7 +343,7 @@ def request_handover(
         department = _department(req.project_id, department or req.department)
         assignee = _assignee(req.project_id, assignee)
         who = department.name + (f" / {assignee.get_full_name() or assignee.username}" if assignee else "")
-        move(
+        REQUEST.move(
             req,
             "handover",
             actor=actor,
@@ -364,7 +363,7 @@ def _field_step(req, action: str, *, actor, fields: dict, note: str = "", at=Non
     with transaction.atomic():
         req = lock(req)
         require(perms.can_work(actor, req), "只有派单的维修人员或客服可以登记")
-        move(
+        REQUEST.move(
             req,
             action,
             actor=actor,
@@ -427,7 +426,7 @@ def request_add_material(
     with transaction.atomic():
         req = lock(req)
         require(perms.can_work(actor, req), "只有派单的维修人员或客服可以登记材料")
-        guard(req, "add_material")
+        REQUEST.guard(req, "add_material")
         material = as_actor(
             Material(
                 project_id=req.project_id,
@@ -458,7 +457,7 @@ def request_add_photo(req: ServiceRequest, *, actor, image, stage: str = Photo.S
             require(perms.can_work(actor, req) or perms.is_requester(actor, req), "您不能为该请求上传照片")
         else:
             require(perms.can_work(actor, req), "只有维修人员可以上传维修前后照片")
-        guard(req, "add_photo")
+        REQUEST.guard(req, "add_photo")
         photo = as_actor(
             Photo(
                 project_id=req.project_id,
@@ -487,11 +486,11 @@ def request_complete(req: ServiceRequest, *, actor, note: str) -> ServiceRequest
             and not req.is_warranty
             and req.arrived_at is None
         ):
-            if req.state in OPEN_STATES:
+            if req.is_open:
                 raise Conflict("请先登记到场时间，再登记完成", code="not_arrived")
         if req.is_warranty:
             require(perms.can_work(actor, req), "只有派单的维修人员或客服可以登记")
-            move(
+            REQUEST.move(
                 req,
                 "contractor_done",
                 actor=actor,
@@ -514,7 +513,7 @@ def request_complete(req: ServiceRequest, *, actor, note: str) -> ServiceRequest
                 perms.can_handle(actor, req.project_id) or perms.can_work(actor, req),
                 "您没有处理该请求的权限",
             )
-        move(
+        REQUEST.move(
             req,
             "complete",
             actor=actor,
@@ -542,7 +541,7 @@ def request_verify(req: ServiceRequest, *, actor, passed: bool, note: str = "") 
             "只有工程部或项目经理可以验收",
         )
         if passed:
-            move(
+            REQUEST.move(
                 req,
                 "verify",
                 actor=actor,
@@ -553,7 +552,7 @@ def request_verify(req: ServiceRequest, *, actor, passed: bool, note: str = "") 
             meet_timers(req, "verify", at)
             tell_requester(req, f"【请确认】{req.number} 已处理完毕", "保修期维修已验收合格，请确认并评价。")
         else:
-            move(
+            REQUEST.move(
                 req,
                 "verify_reject",
                 actor=actor,
@@ -619,7 +618,7 @@ def request_confirm(req: ServiceRequest, *, actor, signature: str = "") -> Servi
             signature = clean_signature(signature)
             how = "维修人员记录客户签名"
         referrals_fed_back(req)
-        move(
+        REQUEST.move(
             req,
             "confirm",
             actor=actor,
@@ -639,7 +638,7 @@ def request_cancel(req: ServiceRequest, *, actor, reason: str) -> ServiceRequest
     with transaction.atomic():
         req = lock(req)
         require(perms.can_handle(actor, req.project_id) or perms.is_requester(actor, req), "您不能取消该请求")
-        move(req, "cancel", actor=actor, at=at, note=reason, fields={"closed_at": at})
+        REQUEST.move(req, "cancel", actor=actor, at=at, note=reason, fields={"closed_at": at})
         cancel_timers(req)
     return req
 
@@ -659,7 +658,7 @@ def request_promise(
             perms.can_handle(actor, req.project_id) or perms.is_field_worker(actor, req),
             "您没有约定承诺时间的权限",
         )
-        guard(req, "promise")
+        REQUEST.guard(req, "promise")
         ceiling = version_of("service.promise_max", req.project_id, at)
         if ceiling is not None:
             limit = deadline(req.received_at, ceiling.amount, ceiling.unit)
@@ -674,7 +673,7 @@ def request_promise(
         note = f"承诺 {_local(promised_at)} 前完成" + (
             f"；特殊原因：{special_reason}" if special_reason else ""
         )
-        move(req, "promise", actor=actor, at=at, note=note, fields=fields)
+        REQUEST.move(req, "promise", actor=actor, at=at, note=note, fields=fields)
         start_promise_timer(req, at=at)
         tell_requester(req, f"【承诺时间】{req.number}", note)
     return req
@@ -700,7 +699,7 @@ def request_postpone(
         require(
             perms.can_handle(actor, req.project_id) or perms.is_field_worker(actor, req), "您没有推迟的权限"
         )
-        guard(req, "postpone")
+        REQUEST.guard(req, "postpone")
         if req.promised_at is None:
             raise ValidationFailed("该请求尚未约定承诺时间，无需推迟", field="to")
         if at >= req.promised_at:
@@ -731,7 +730,7 @@ def request_postpone(
         except IntegrityError:
             raise Conflict("该承诺已推迟过一次，同一事项不得两次推迟", code="second_postponement") from None
         from_due = req.promised_at
-        move(
+        REQUEST.move(
             req,
             "postpone",
             actor=actor,

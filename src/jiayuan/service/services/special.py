@@ -23,8 +23,9 @@ from jiayuan.core.errors import Conflict, ValidationFailed
 from jiayuan.core.worktime import deadline
 from jiayuan.service import permissions as perms
 from jiayuan.service.models import RequestType, ServiceRequest, Timer, TimerKind
-from jiayuan.service.services._common import guard, lock, move, now, require, tell, tell_requester, text
+from jiayuan.service.services._common import lock, now, require, tell, tell_requester, text
 from jiayuan.service.services.timers import SPECIAL_EARLY, STANDARD_OF, version_of
+from jiayuan.service.transitions import REQUEST
 
 # The agreed later arrival of the three-minute exception is at most this far ahead (bounds the input).
 MAX_DELAY = timedelta(days=7)
@@ -81,7 +82,7 @@ def special_charge(req: ServiceRequest, *, actor) -> Bill:
             return req.charge
         if req.type != RequestType.SPECIAL or req.fee_item_id is None:
             raise ValidationFailed("只有特约服务订单可以收费", field="fee_item")
-        guard(req, "charge")
+        REQUEST.guard(req, "charge")
         if req.unit_id is None:
             raise ValidationFailed("特约服务订单没有房屋，无法出账", field="unit")
         bill = charge_create(
@@ -91,7 +92,7 @@ def special_charge(req: ServiceRequest, *, actor) -> Bill:
             amount=req.quoted_price,
             description=f"{req.fee_item.name}（{req.number}）",
         )
-        move(
+        REQUEST.move(
             req,
             "charge",
             actor=actor,
@@ -137,7 +138,7 @@ def request_agree_delay(req: ServiceRequest, *, actor, until: datetime, note: st
     with transaction.atomic():
         req = lock(req)
         require(perms.can_handle(actor, req.project_id), "您没有记录客户同意的权限")
-        guard(req, "agree_delay")
+        REQUEST.guard(req, "agree_delay")
         timer = (
             Timer.objects.select_for_update()
             .filter(request=req, kind=TimerKind.DISPATCH, state=Timer.State.RUNNING)
@@ -151,7 +152,7 @@ def request_agree_delay(req: ServiceRequest, *, actor, until: datetime, note: st
         from jiayuan.service.services.requests import _local
 
         who = actor.get_full_name() or actor.username
-        move(
+        REQUEST.move(
             req,
             "agree_delay",
             actor=actor,
