@@ -1,4 +1,4 @@
-"""The owners' H5 portal: 首页 (my units), 报事报修 and 缴费 (coming soon), 我的 (profile, messages)."""
+"""The owners' 我的 tab: profile (phone masked) with the latest messages, and the message list."""
 
 from __future__ import annotations
 
@@ -8,24 +8,7 @@ from django.shortcuts import render
 
 from jiayuan.core.inbox import inbox_for
 from jiayuan.core.masking import mask_phone
-from jiayuan.portal.selectors import household, my_party, my_units
-
-
-@login_required
-def home(request):
-    units = [(unit, household(unit, request.user)) for unit in my_units(request.user)]
-    # The published numbers of each project the owner lives in (R3.1), once per project.
-    projects = list({unit.project_id: unit.project for unit, _ in units}.values())
-    return render(
-        request,
-        "portal/home.html",
-        {"tab": "home", "units": units, "projects": projects},
-    )
-
-
-@login_required
-def coming_soon(request, tab: str):
-    return render(request, "portal/soon.html", {"tab": tab})
+from jiayuan.portal.selectors import my_party
 
 
 @login_required
