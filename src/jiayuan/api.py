@@ -1,7 +1,6 @@
 """The HTTP API at /api/v1/: one NinjaAPI; each app contributes a router from its api.py."""
 
 from jiayuan.billing.api import router as billing_router
-from jiayuan.billing.api_holdings import router as billing_holdings_router
 from jiayuan.core.api import build_api
 from jiayuan.estate.api import router as estate_router
 from jiayuan.org.api import router as org_router
@@ -16,4 +15,3 @@ api.add_router("", standards_router)
 api.add_router("", service_router)
 api.add_router("", quality_router)
 api.add_router("", billing_router)
-api.add_router("", billing_holdings_router)

@@ -1,5 +1,6 @@
-"""Billing API: fee items, billing runs, bills with lines, payments (Idempotency-Key), receipts, arrears.
-Schemas in, selector or service call, schema out. Owners reach only their own units' rows (owner_q)."""
+"""Billing API, money: fee items, billing runs, bills with lines, payments (Idempotency-Key), receipts and
+expenses (R7.1–R7.3). Schemas in, selector or service call, schema out. Owners reach only their own units'
+rows (owner_q); nobody but finance and ledger readers sees expenses."""
 
 from __future__ import annotations
 
@@ -7,15 +8,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from django.utils import timezone
 from ninja import Field, Header, Path, Query, Router, Schema, Status
 from pydantic import ConfigDict, StrictBool
 
 from jiayuan.billing import selectors, services
-from jiayuan.billing.api_common import MAX_ID, WRITE_ERRORS, Paging
-from jiayuan.billing.api_common import choice as _choice
-from jiayuan.billing.api_common import page as _page
-from jiayuan.billing.models import Bill, Channel, FeeItem, Receipt
+from jiayuan.billing.api.common import MAX_ID, WRITE_ERRORS, Paging
+from jiayuan.billing.api.common import choice as _choice
+from jiayuan.billing.api.common import page as _page
+from jiayuan.billing.models import Bill, Channel, Expense, FeeItem, Receipt
 from jiayuan.core.api import ERRORS
 from jiayuan.core.errors import NotFound, ValidationFailed
 from jiayuan.core.indicators import Period
@@ -392,49 +392,50 @@ def get_receipt(request, receipt_id: int = Path(..., ge=1, le=MAX_ID)):
     return selectors.receipt_detail(request.auth, receipt_id)
 
 
-# --- arrears --------------------------------------------------------------------------------------------
+# --- expenses -----------------------------------------------------------------------------------------
 
 
-class ArrearsOut(Schema):
-    project: int
-    unit: int
-    address: str
-    owed: Decimal
-    b_0_30: Decimal
-    b_31_90: Decimal
-    b_91_180: Decimal
-    b_181_365: Decimal
-    b_over_365: Decimal
+class ExpenseOut(Schema):
+    id: int
+    project: int = Field(alias="project_id")
+    number: str
+    category: str
+    category_name: str
+    amount: Decimal
+    spent_on: date
+    payee: str
+    note: str
+    paid_from: str
+    status: str
+    reversal_reason: str
+
+    @staticmethod
+    def resolve_category(obj) -> str:
+        return obj.category.code
+
+    @staticmethod
+    def resolve_category_name(obj) -> str:
+        return obj.category.name
 
 
-class ArrearsPage(Schema):
+class ExpensePage(Schema):
     count: int
-    as_of: date
-    items: list[ArrearsOut]
+    items: list[ExpenseOut]
 
 
-class ArrearsQuery(Paging):
-    as_of: date | None = Field(
-        None, ge=date(2000, 1, 1), le=date(2100, 1, 1), description="截至日期，默认今天"
-    )
+class ExpenseQuery(Paging):
+    category: str | None = Field(None, max_length=20, description="类别编码，如 CLEAN")
+    status: _choice(Expense.Status) | None = None
+    year: int | None = Field(None, ge=2000, le=2100)
 
 
-@router.get("/arrears", response={200: ArrearsPage, **ERRORS}, summary="欠费（按户，账龄分段）")
-def list_arrears(request, query: Query[ArrearsQuery]):
-    as_of = query.as_of or timezone.localdate()
-    qs = selectors.arrears_for(request.auth, query.project, as_of=as_of)
-    rows = list(qs[query.offset : query.offset + query.limit])
-    items = [
-        {
-            "project": r["project_id"],
-            "unit": r["unit_id"],
-            "address": r["unit__address"],
-            **{
-                k: Decimal(v).quantize(Decimal("0.01"))
-                for k, v in r.items()
-                if k == "owed" or k.startswith("b_")
-            },
-        }
-        for r in rows
-    ]
-    return {"count": qs.count(), "as_of": as_of, "items": items}
+@router.get("/expenses", response={200: ExpensePage, **ERRORS}, summary="支出（财务与账簿查看者）")
+def list_expenses(request, query: Query[ExpenseQuery]):
+    qs = selectors.expenses_for(request.auth).order_by("-spent_on", "-id")
+    if query.category:
+        qs = qs.filter(category__code=query.category.upper())
+    if query.status:
+        qs = qs.filter(status=query.status)
+    if query.year:
+        qs = qs.filter(spent_on__year=query.year)
+    return _page(qs, query)

@@ -1,6 +1,5 @@
-"""What the billing API modules (``api``, ``api_holdings``) share: id bounds, the write errors, enum
-literals and the paging query. Kept outside them: API modules must not import each other
-(import-linter independence contract)."""
+"""What the billing API modules (``money``, ``holdings``, ``reports``) share: id bounds, the write errors,
+enum literals and the paging query."""
 
 from __future__ import annotations
 

@@ -1,7 +1,6 @@
-"""Billing API, second part: meters and readings (R7.1 metered, R7.5), deposits (R13.2, R7.4) and
-expenses (R7.3). Lists are paginated and scoped like the pages: staff see the projects where their role
-allows it, owners only their own units' meters, readings and deposits; nobody but finance and ledger
-readers sees expenses."""
+"""Billing API, holdings: meters and readings (R7.1 metered, R7.5) and deposits (R13.2, R7.4). Lists are
+paginated and scoped like the pages: staff see the projects where their role allows it, owners only their
+own units' meters, readings and deposits."""
 
 from __future__ import annotations
 
@@ -13,10 +12,10 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from jiayuan.billing import selectors
-from jiayuan.billing.api_common import MAX_ID, WRITE_ERRORS, Paging
-from jiayuan.billing.api_common import choice as _choice
-from jiayuan.billing.api_common import page as _page
-from jiayuan.billing.models import Deposit, Expense, Meter, MeterReading
+from jiayuan.billing.api.common import MAX_ID, WRITE_ERRORS, Paging
+from jiayuan.billing.api.common import choice as _choice
+from jiayuan.billing.api.common import page as _page
+from jiayuan.billing.models import Deposit, Meter, MeterReading
 from jiayuan.billing.selectors import meter_project_ids
 from jiayuan.billing.services import meters as meter_services
 from jiayuan.core.api import ERRORS
@@ -230,53 +229,4 @@ def list_deposits(request, query: Query[DepositQuery]):
         qs = qs.filter(kind=query.kind)
     if query.status:
         qs = qs.filter(status=query.status)
-    return _page(qs, query)
-
-
-# --- expenses -----------------------------------------------------------------------------------------
-
-
-class ExpenseOut(Schema):
-    id: int
-    project: int = Field(alias="project_id")
-    number: str
-    category: str
-    category_name: str
-    amount: Decimal
-    spent_on: date
-    payee: str
-    note: str
-    paid_from: str
-    status: str
-    reversal_reason: str
-
-    @staticmethod
-    def resolve_category(obj) -> str:
-        return obj.category.code
-
-    @staticmethod
-    def resolve_category_name(obj) -> str:
-        return obj.category.name
-
-
-class ExpensePage(Schema):
-    count: int
-    items: list[ExpenseOut]
-
-
-class ExpenseQuery(Paging):
-    category: str | None = Field(None, max_length=20, description="类别编码，如 CLEAN")
-    status: _choice(Expense.Status) | None = None
-    year: int | None = Field(None, ge=2000, le=2100)
-
-
-@router.get("/expenses", response={200: ExpensePage, **ERRORS}, summary="支出（财务与账簿查看者）")
-def list_expenses(request, query: Query[ExpenseQuery]):
-    qs = selectors.expenses_for(request.auth).order_by("-spent_on", "-id")
-    if query.category:
-        qs = qs.filter(category__code=query.category.upper())
-    if query.status:
-        qs = qs.filter(status=query.status)
-    if query.year:
-        qs = qs.filter(spent_on__year=query.year)
     return _page(qs, query)
