@@ -1,6 +1,6 @@
-"""What the service app's page modules (``views``, ``views_desk``) share: the current project checked
-against a permission, running a service from a form, the htmx-aware redirect, and the action table row.
-Kept outside the view modules, which must not import each other (import-linter independence contract)."""
+"""What the service app's page modules (``views/requests.py``, ``views/desk.py``) share: the current project
+checked against a permission, running a service from a form, the htmx-aware redirect, and the action table
+row. Kept outside the view modules so that neither imports the other."""
 
 from __future__ import annotations
 
