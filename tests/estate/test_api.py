@@ -6,7 +6,7 @@ from django.test import Client
 from jiayuan.core.models import PersonalDataAccess
 from jiayuan.core.tokens import token_create
 from jiayuan.estate.models import Unit
-from tests.factories import ParkingSpaceFactory, UnitFactory, VehicleFactory
+from tests.factories import OccupancyFactory, ParkingSpaceFactory, UnitFactory, VehicleFactory
 
 API = "/api/v1"
 
@@ -156,6 +156,38 @@ def test_unit_detail_shows_full_phones_only_with_view_personal_and_logs_it(world
     clerk = as_user(world.clerk).get(f"{API}/units/{world.unit.pk}").json()
     assert clerk["occupants"][0]["phone"] == "13800138000"
     assert PersonalDataAccess.objects.filter(actor=world.clerk, purpose="api").count() == 1
+
+
+def test_unit_detail_logs_every_revealed_phone_in_one_insert(world, as_user):
+    """Each occupant's full phone is logged, one row each as before, in a single INSERT: the query count
+    does not grow with the occupants."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = as_user(world.clerk)
+    url = f"{API}/units/{world.unit.pk}"
+    client.get(url)  # warm the session and caches
+    PersonalDataAccess.objects.all().delete()
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    for phone in ("13900139001", "13900139002", "13900139003"):
+        OccupancyFactory(unit=world.unit, relation="resident", is_primary=False, party__phone=phone)
+    with CaptureQueriesContext(connection) as four:
+        body = client.get(url).json()
+    assert sorted(o["phone"] for o in body["occupants"]) == [
+        "13800138000",
+        "13900139001",
+        "13900139002",
+        "13900139003",
+    ]
+    assert len(four) == len(one)
+    inserts = [q["sql"] for q in four if q["sql"].lstrip().upper().startswith("INSERT")]
+    assert len(inserts) == 1 and "personaldataaccess" in inserts[0]
+    logged = PersonalDataAccess.objects.filter(actor=world.clerk, purpose="api", field="phone")
+    assert logged.count() == 1 + 4
+    assert {row.subject for row in logged} == {
+        f"住户 {o['name']} (#{o['party']})" for o in body["occupants"]
+    } and all(row.project_id == world.p1.pk for row in logged)
 
 
 def test_party_list_masks_phones_even_for_clerks(world, as_user):

@@ -245,13 +245,22 @@ class VehiclePage(Schema):
 # --- shaping rows with personal data ---------------------------------------------------------------------
 
 
+def _revealable(user, party: Party, *, reveal: bool) -> bool:
+    return reveal and bool(party.phone) and can_view_personal(user, party.project_id)
+
+
 def _phone(user, party: Party, *, reveal: bool) -> str:
-    if reveal and party.phone and can_view_personal(user, party.project_id):
+    if _revealable(user, party, reveal=reveal):
         return services.party_reveal(party, actor=user, field="phone", purpose="api")
     return party.phone if is_self(user, party) else mask_phone(party.phone)
 
 
 def _occupants(user, unit: Unit, *, reveal: bool) -> list[dict]:
+    occupancies = list(unit.current_occupancies)
+    # Every full number shown is logged, the whole unit in one insert.
+    shown = [o.party for o in occupancies if _revealable(user, o.party, reveal=reveal)]
+    values = services.party_reveal_many(shown, actor=user, field="phone", purpose="api")
+    full = {party.pk: value for party, value in zip(shown, values, strict=True)}
     return [
         {
             "id": occ.pk,
@@ -260,9 +269,9 @@ def _occupants(user, unit: Unit, *, reveal: bool) -> list[dict]:
             "relation": occ.relation,
             "is_primary": occ.is_primary,
             "started_on": occ.started_on,
-            "phone": _phone(user, occ.party, reveal=reveal),
+            "phone": full[occ.party_id] if occ.party_id in full else _phone(user, occ.party, reveal=False),
         }
-        for occ in unit.current_occupancies
+        for occ in occupancies
     ]
 
 
