@@ -6,10 +6,20 @@ Run with ``make bench`` (not part of CI). PostgreSQL only (``BENCH_DATABASE_URL`
 
 1. bills one month through ``billing_run_start`` (bills, lines, one balanced journal entry per bill);
 2. writes the same rows for the next month with hand-written ``INSERT … SELECT`` statements;
-3. prints both times and the ratio (goal ≤ 2×); ``BENCH_ROUNDS`` (default 1) repeats 1–2 interleaved,
-   alternating which goes first, and prints the median ratio;
-4. takes ``BENCH_PAYMENTS`` payments (default 2,000) through ``payment_take`` from ``BENCH_THREADS``
-   threads (default 8) and prints payments per second.
+3. prints both times, the rows each wrote per second and the ratio (goal ≤ 2×), and where the raw
+   statements' time goes (each statement, and the commit, where the deferred checks run);
+   ``BENCH_ROUNDS`` (default 1) repeats 1–2 interleaved, alternating which goes first, and prints the
+   median ratio;
+4. copies the rows of the last raw month (bills, lines, entries, journal lines) with ``COPY … FROM STDIN``
+   into empty copies of the four tables — with their indexes, without foreign keys or triggers, and again
+   without indexes — and prints rows per second: the floor a month's rows cost to write;
+5. takes ``BENCH_PAYMENTS`` payments (default 2,000) through ``payment_take`` from ``BENCH_THREADS``
+   threads (default 8) and prints payments per second;
+6. the trial balance as the books grow: a project of its own gets, month after month up to the current
+   one, a bill entry (Dr 1122, Cr two incomes) and a payment entry (Dr bank, Cr 1122) for each of
+   ``BENCH_TB_HOLDERS`` holders (default 5,000: 25,000 journal lines a month), posted through
+   ``ledger.post_rows``; at ``BENCH_TB_MONTHS`` months (default 12,24,48) it prints the first read and
+   the median of ``BENCH_REPEAT`` reads (default 7) of ``ledger.trial_balance``.
 
 ``--smoke`` runs every step (two rounds) once on a fresh project of a few units (bench/_kit.py).
 """
@@ -34,7 +44,11 @@ UNITS = int(os.environ.get("BENCH_UNITS", "1000000"))
 PAYMENTS = int(os.environ.get("BENCH_PAYMENTS", "2000"))
 THREADS = int(os.environ.get("BENCH_THREADS", "8"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "1"))
+TB_HOLDERS = int(os.environ.get("BENCH_TB_HOLDERS", "5000"))
+TB_MONTHS = [int(m) for m in os.environ.get("BENCH_TB_MONTHS", "12,24,48").split(",")]
+REPEAT = int(os.environ.get("BENCH_REPEAT", "7"))
 CODE = "BENCHBILL"
+TB_CODE = "BENCHTB"
 
 
 def make_estate(connection, project_id: int, n: int) -> None:
@@ -99,8 +113,9 @@ def make_estate_orm(project, n: int) -> None:
     )
 
 
-def raw_month(cur, project_id: int, period: date, due: date) -> None:
-    """The rows of one billing run, by hand: bills, two lines each, one entry per bill, its journal lines."""
+def raw_month(cur, project_id: int, period: date, due: date) -> list[tuple[str, float]]:
+    """The rows of one billing run, by hand: bills, two lines each, one entry per bill, its journal lines.
+    Returns the seconds each statement took (the ANALYZE that follows it included)."""
     from jiayuan.billing.models import Bill, BillLine, JournalEntry, JournalLine
 
     params = {
@@ -184,10 +199,171 @@ def raw_month(cur, project_id: int, period: date, due: date) -> None:
                WHERE e.project_id = %(project)s AND e.source = 'bill' AND b.period = %(period)s""",
         ),
     ]
-    for model, chosen, rest in statements:
+    took = []
+    for (model, chosen, rest), what in zip(statements, STATEMENT_NAMES, strict=True):
+        start = time.perf_counter()
         _kit.insert_select(cur, model, chosen, rest, params)
         # the next statement joins the rows just written: give the planner their real size
         cur.execute("ANALYZE billing_bill, billing_billline, billing_journalentry")
+        took.append((what, time.perf_counter() - start))
+    return took
+
+
+STATEMENT_NAMES = ("bills", "bill lines", "entries", "journal lines Dr", "journal lines Cr")
+
+
+def month_rows(project_id: int, period: date) -> int:
+    """The rows a month's run writes: its bills and their lines, one entry per bill, and a journal line per
+    bill (Dr) and per bill line (Cr)."""
+    from jiayuan.billing.models import Bill, BillLine
+
+    bills = Bill.objects.filter(project_id=project_id, period=period).count()
+    lines = BillLine.objects.filter(bill__project_id=project_id, bill__period=period).count()
+    return bills + lines + bills + (bills + lines)
+
+
+COPIED = (  # table, the SELECT of the month's rows (params: project, period)
+    ("billing_bill", "SELECT b.* FROM billing_bill b WHERE b.project_id = %(p)s AND b.period = %(m)s"),
+    (
+        "billing_billline",
+        "SELECT l.* FROM billing_billline l JOIN billing_bill b ON b.id = l.bill_id "
+        "WHERE b.project_id = %(p)s AND b.period = %(m)s",
+    ),
+    (
+        "billing_journalentry",
+        "SELECT e.* FROM billing_journalentry e JOIN billing_bill b ON b.id = e.source_id "
+        "WHERE e.source = 'bill' AND b.project_id = %(p)s AND b.period = %(m)s",
+    ),
+    (
+        "billing_journalline",
+        "SELECT j.* FROM billing_journalline j JOIN billing_journalentry e ON e.id = j.entry_id "
+        "JOIN billing_bill b ON b.id = e.source_id "
+        "WHERE e.source = 'bill' AND b.project_id = %(p)s AND b.period = %(m)s",
+    ),
+)
+
+
+def copy_floor(connection, project_id: int, period: date) -> tuple[int, float, float]:
+    """Rows of the month and the seconds to ``COPY`` them (one transaction, committed) into empty copies of
+    the four tables — first with their indexes and check constraints, then bare. The copies are dropped."""
+    from django.db import transaction
+
+    data = {}
+    with connection.cursor() as cur:
+        for table, select in COPIED:
+            sql = cur.mogrify(select, {"p": project_id, "m": period})
+            with cur.cursor.copy(f"COPY ({sql}) TO STDOUT") as copy:
+                data[table] = b"".join(bytes(chunk) for chunk in copy)
+    rows = sum(chunk.count(b"\n") for chunk in data.values())
+    took = []
+    for like in ("INCLUDING ALL", "INCLUDING DEFAULTS"):
+        with connection.cursor() as cur:
+            for table, _ in COPIED:
+                cur.execute(f"DROP TABLE IF EXISTS bench_copy_{table}")
+                cur.execute(f"CREATE TABLE bench_copy_{table} (LIKE {table} {like})")
+        start = time.perf_counter()
+        with transaction.atomic(), connection.cursor() as cur:
+            for table, _ in COPIED:
+                with cur.cursor.copy(f"COPY bench_copy_{table} FROM STDIN") as copy:
+                    copy.write(data[table])
+        took.append(time.perf_counter() - start)
+        with connection.cursor() as cur:
+            for table, _ in COPIED:
+                cur.execute(f"DROP TABLE bench_copy_{table}")
+    return rows, took[0], took[1]
+
+
+def month_back(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def tb_month(project_id: int, month: date, holders: int, chart) -> int:
+    """One month of books for ``holders`` holders, through ``ledger.post_rows``: a bill entry on the 1st (Dr
+    1122, Cr two incomes) and a payment entry on the 15th (Dr bank, Cr 1122). Returns the lines posted."""
+    from decimal import Decimal
+
+    from jiayuan.billing import ledger
+
+    receivable = chart.get(ledger.RECEIVABLE).pk
+    bank = chart.get(ledger.CHANNEL_ACCOUNTS["bank"][0]).pk
+    income = [
+        chart.get(f"{ledger.INCOME}.{code}", name, "income").pk
+        for code, name in (("WYF", "主营业务收入-物业管理费"), ("LJF", "主营业务收入-垃圾清运费"))
+    ]
+    zero, ym = Decimal("0.00"), f"{month:%Y%m}"
+    paid_on = month.replace(day=15)
+    entries = []
+    for h in range(holders):
+        fee = Decimal(150 + h % 90) + Decimal("0.37")
+        entries.append(
+            (
+                f"TB-{ym}-{h}",
+                month,
+                "出账",
+                "bill",
+                None,
+                [(receivable, fee + 10, zero, None, None), (income[0], zero, fee, None, None)]
+                + [(income[1], zero, Decimal(10), None, None)],
+            )
+        )
+        entries.append(
+            (
+                f"TS-{ym}-{h}",
+                paid_on,
+                "收款",
+                "payment",
+                None,
+                [(bank, fee + 10, zero, None, None), (receivable, zero, fee + 10, None, None)],
+            )
+        )
+    ledger.post_rows(project_id, entries)
+    return holders * 5
+
+
+def trial_balance_growth(mode: _kit.Mode, company) -> None:
+    """The trial balance read as the books grow month by month up to the current month."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from jiayuan.billing import ledger
+    from jiayuan.billing.models import JournalLine
+    from jiayuan.org.models import Project
+
+    holders = mode.size(TB_HOLDERS, 2)
+    checkpoints = [1, 2] if mode.smoke else TB_MONTHS
+    repeat = mode.size(REPEAT, 1)
+    code = f"BTB{time.time_ns() % 10**8:x}" if mode.smoke else f"{TB_CODE}{holders}"
+    this_month = timezone.localdate().replace(day=1)
+    project, _ = Project.objects.get_or_create(code=code, defaults={"company": company, "name": "基准账簿"})
+    chart = ledger.Chart(project.pk)
+    days = JournalLine.objects.filter(project=project).values_list("entry__date", flat=True).distinct()
+    filled = {day.replace(day=1) for day in days}
+    done = 0
+    for n in checkpoints:
+        for i in range(done, n):
+            # the current (open) month first, then the past ones oldest first: each checkpoint reads the
+            # open month and n - 1 months before it
+            month = this_month if i == 0 else month_back(this_month, checkpoints[-1] - i)
+            if month not in filled:
+                with transaction.atomic():
+                    tb_month(project.pk, month, holders, chart)
+                filled.add(month)
+        done = n
+        if mode.postgres:
+            with connection.cursor() as cur:
+                cur.execute("ANALYZE billing_journalline, billing_journalentry")
+        lines = JournalLine.objects.filter(project=project).count()
+        start = time.perf_counter()
+        rows = ledger.trial_balance(project.pk)
+        first_read = (time.perf_counter() - start) * 1000
+        assert sum(r["balance"] for r in rows) == 0, rows
+        median = mode.timed(lambda: ledger.trial_balance(project.pk), repeat)
+        mode.result(
+            f"trial balance at {n} months",
+            f"trial balance, {n:3d} months, {lines:>10,} journal lines: first read {first_read:8.1f} ms   "
+            f"median of {repeat} {median:8.1f} ms",
+        )
 
 
 def run(mode: _kit.Mode) -> None:
@@ -245,6 +421,8 @@ def run(mode: _kit.Mode) -> None:
         assert run.bills_created == units_wanted, run.bills_created
         return took
 
+    raw_steps: list[tuple[str, float]] = []
+
     def time_raw(period: date) -> float:
         if mode.skip("the raw INSERT … SELECT month", "now() and ::casts"):
             BillingRun.objects.create(
@@ -252,9 +430,12 @@ def run(mode: _kit.Mode) -> None:
             )
             return 1.0
         start = time.perf_counter()
-        with transaction.atomic(), connection.cursor() as cur:
-            raw_month(cur, project.pk, period, next_month(period))
+        with transaction.atomic():
+            with connection.cursor() as cur:
+                steps = raw_month(cur, project.pk, period, next_month(period))
+            written = time.perf_counter()
         took = time.perf_counter() - start
+        raw_steps[:] = [*steps, ("commit (deferred checks)", start + took - written)]
         assert Bill.objects.filter(project=project, period=period).count() == units_wanted
         BillingRun.objects.create(project=project, period=period, status="done", bills_created=units_wanted)
         return took
@@ -268,15 +449,32 @@ def run(mode: _kit.Mode) -> None:
         else:
             raw, ours = time_raw(raw_period), time_ours(ours_period)
         ratios.append(ours / raw)
+        rows = month_rows(project.pk, ours_period)
         mode.result(
             f"monthly run round {i + 1}",
-            f"monthly run, {units_wanted:,} units (round {i + 1}/{rounds}): ours {ours:8.1f} s   "
-            f"raw INSERT … SELECT {raw:8.1f} s   ratio {ours / raw:4.2f}×",
+            f"monthly run, {units_wanted:,} units (round {i + 1}/{rounds}): ours {ours:8.1f} s "
+            f"({rows / ours:9,.0f} rows/s)   raw INSERT … SELECT {raw:8.1f} s ({rows / raw:9,.0f} rows/s)   "
+            f"ratio {ours / raw:4.2f}×",
         )
+        if raw_steps:
+            mode.result(
+                f"raw statements round {i + 1}",
+                "    raw: " + ", ".join(f"{what} {took:.1f} s" for what, took in raw_steps),
+            )
     if rounds > 1:
         mode.result(
             "median ratio",
             f"monthly run, {units_wanted:,} units: median ratio {statistics.median(ratios):4.2f}× (goal ≤ 2×)",
+        )
+
+    if not mode.skip("COPY of a month's rows", "COPY is PostgreSQL's"):
+        last_raw = raw_period  # the last month written by the raw statements
+        rows, indexed, bare = copy_floor(connection, project.pk, last_raw)
+        mode.result(
+            "COPY floor",
+            f"COPY of the same {rows:,} rows ({last_raw:%Y-%m}) into empty copies of the tables: "
+            f"with their indexes {indexed:6.1f} s ({rows / indexed:9,.0f} rows/s)   "
+            f"bare {bare:6.1f} s ({rows / bare:9,.0f} rows/s)",
         )
 
     tag = f"{periods()[0]:%Y%m}"
@@ -303,6 +501,7 @@ def run(mode: _kit.Mode) -> None:
         "payment intake",
         f"payment intake: {payments:,} payments from {threads} threads in {took:6.1f} s = {payments / took:7.1f}/s",
     )
+    trial_balance_growth(mode, company)
 
 
 if __name__ == "__main__":
