@@ -119,7 +119,11 @@ def main(run: Callable[[Mode], object], doc: str | None, argv: list[str] | None 
 
     if connection.vendor != "postgresql":
         sys.exit("the benches need PostgreSQL (BENCH_DATABASE_URL)")
-    call_command("migrate", verbosity=0)
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        call_command("migrate", verbosity=0)
     run(Mode(smoke=args.smoke))
     if args.smoke:
         print("smoke: ok")

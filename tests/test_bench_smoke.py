@@ -35,6 +35,7 @@ def test_requests_bench_smoke():
     lines = _smoke("requests")
     assert "smoke: intake: ran" in lines
     assert "smoke: queue page: ran" in lines
+    assert "smoke: POST /api/v1/requests: ran" in lines and "smoke: ratios: ran" in lines
     _no_figures(lines)
 
 

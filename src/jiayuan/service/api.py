@@ -346,15 +346,16 @@ class VisitResultOut(Schema):
 
 def _shape(user, req, *, detail: bool = False):
     req.address_out = req.unit.address if req.unit_id else ""
-    full = detail and (
-        is_requester(user, req) or can_view_personal(user, req.project_id) or is_field_worker(user, req)
+    full = detail and (  # the role first: it needs no query
+        can_view_personal(user, req.project_id) or is_requester(user, req) or is_field_worker(user, req)
     )
     req.phone_out = req.contact_phone if full else mask_phone(req.contact_phone)
     return req
 
 
-def _detail(user, pk: int):
-    req = _shape(user, request_detail(user, pk), detail=True)
+def _detail(user, pk: int, *, new: bool = False):
+    """``new``: the request this call created (nothing recorded against it yet, see ``request_detail``)."""
+    req = _shape(user, request_detail(user, pk, new=new), detail=True)
     req.timeline_out = [
         {
             "at": e.at,
@@ -367,9 +368,12 @@ def _detail(user, pk: int):
         for e in request_timeline(req)
     ]
     req.timers_out = list(req.timers.all())
-    req.materials_out = list(req.materials.all())
-    req.visits_out = list(req.visits.all())
-    req.referrals_out = list(req.referrals.all())
+    if new:
+        req.materials_out, req.visits_out, req.referrals_out = [], [], []
+    else:
+        req.materials_out = list(req.materials.all())
+        req.visits_out = list(req.visits.all())
+        req.referrals_out = list(req.referrals.all())
     return req
 
 
@@ -442,13 +446,16 @@ def create_request(
     user = request.auth
     unit = None
     if payload.unit is not None:
-        unit = estate_readable(Unit, user).filter(pk=payload.unit).first()
+        unit = estate_readable(Unit, user).filter(pk=payload.unit).select_related("project").first()
         if unit is None:
             raise ValidationFailed("房屋不存在或无权查看", field="unit")
     project_id = payload.project or (unit.project_id if unit is not None else None)
     if project_id is None:
         raise ValidationFailed("请指定项目或房屋", field="project")
-    project = Project.objects.filter(pk=project_id).first()
+    if unit is not None and unit.project_id == project_id:
+        project = unit.project
+    else:
+        project = Project.objects.filter(pk=project_id).first()
     if project is None:
         raise ValidationFailed("项目不存在", field="project")
     key = _text(idempotency_key).strip()
@@ -470,7 +477,8 @@ def create_request(
         fault_category=payload.fault_category or "",
         idempotency_key=key,
     )
-    return Status(200 if getattr(req, "replayed", False) else 201, _detail(user, req.pk))
+    replayed = getattr(req, "replayed", False)
+    return Status(200 if replayed else 201, _detail(user, req.pk, new=not replayed))
 
 
 @router.get(

@@ -1,13 +1,14 @@
 """Reads of standards. Other apps ask for a project's effective value here (contract used across apps):
 
 - ``effective_version(code, project_id, at)`` — the one version a timer or round is measured against;
-- ``effective_map(project_id, at)`` — all of them at once, for batch jobs (one query).
+- ``effective_map(project_id, at, codes)`` — all of them (or those of ``codes``) at once (one query).
 
 Pages and the API use the rest, always starting from what the user may see.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -44,8 +45,11 @@ def effective_version(
     )
 
 
-def effective_map(project_id: int | None, at: datetime | None = None) -> dict[str, StandardVersion]:
-    """Every standard's version in force for the project at ``at``, keyed by code. One query."""
+def effective_map(
+    project_id: int | None, at: datetime | None = None, codes: Iterable[str] | None = None
+) -> dict[str, StandardVersion]:
+    """Every standard's version in force for the project at ``at``, keyed by code; only those of ``codes``
+    when given (a request reads a handful of the catalogue's hundred). One query."""
     at = at or timezone.now()
     versions = (
         StandardVersion.objects.filter(_for_project(project_id))
@@ -53,6 +57,8 @@ def effective_map(project_id: int | None, at: datetime | None = None) -> dict[st
         .select_related("standard")
         .order_by(F("project_id").asc(nulls_first=True))
     )
+    if codes is not None:
+        versions = versions.filter(standard__code__in=sorted(codes))
     # Defaults come first, so a project's override replaces its default in the dict.
     return {v.standard.code: v for v in versions}
 

@@ -49,6 +49,7 @@ from jiayuan.service.services.special import charge_on_completion, menu_item, pu
 from jiayuan.service.services.timers import (
     cancel_timers,
     meet_timers,
+    standard_codes,
     start_promise_timer,
     start_timers,
     version_of,
@@ -146,6 +147,7 @@ def _repeat_of(project, unit, type_, at) -> ServiceRequest | None:
             received_at__gte=at - timedelta(days=REPEAT_WINDOW_DAYS),
         )
         .order_by("received_at")
+        .select_related("first_receiver")  # told of the repeat
         .first()
     )
 
@@ -255,11 +257,13 @@ def request_create(
         fee_item=fee_item,
         quoted_price=quoted_price,
     )
+    versions = effective_map(project.pk, at, codes={*standard_codes(req), EVERY_REPAIR, VISIT_FLOOR})
     try:
         with transaction.atomic():
+            # The month's counter stays locked from here to the commit (gap-free numbers): every read is done
+            # but the repeat check, which under the same lock sees a report of the same unit made a moment ago.
             req.number = next_number(project.pk, NUMBER_PREFIX[type], at)
             req.repeat_of = _repeat_of(project, unit, type, at)
-            versions = effective_map(project.pk, at)
             req.visit_required = _needs_visit(req, versions)
             as_actor(req, actor).save()
             start_timers(req, versions)

@@ -99,6 +99,11 @@ def standard_code(req: ServiceRequest, kind: str) -> str:
     return STANDARD_OF[kind]
 
 
+def standard_codes(req: ServiceRequest) -> set[str]:
+    """The standards ``start_timers`` reads for ``req``."""
+    return {standard_code(req, kind) for kind in kinds_for(req)}
+
+
 def start_timers(req: ServiceRequest, versions: dict | None = None) -> list[Timer]:
     """Create the request's timers, each due by its project's effective standard (a standard switched off
     for the project starts no timer). One query for the standards (none when given), one insert."""
