@@ -45,3 +45,11 @@ def test_billing_bench_smoke():
     assert "smoke: monthly run round 2: ran" in lines
     assert "smoke: payment intake: ran" in lines
     _no_figures(lines)
+
+
+@pytest.mark.django_db
+def test_indicators_bench_smoke():
+    lines = _smoke("indicators")
+    assert "smoke: demo board page: ran" in lines and "smoke: board page: ran" in lines
+    assert "smoke: service figures: ran" in lines
+    _no_figures(lines)
