@@ -1,5 +1,5 @@
 """Page forms of the desk, the field and the portal. They only shape input; the rules live in the services,
-whose errors land on the fields here (ServiceForm.apply_error)."""
+whose errors land on the fields here (core.web.run_service)."""
 
 from __future__ import annotations
 

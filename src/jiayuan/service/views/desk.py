@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from jiayuan.core.errors import DomainError, Forbidden, NotFound
+from jiayuan.core.errors import DomainError, Forbidden
 from jiayuan.core.files import serve_file
 from jiayuan.core.masking import mask_id, mask_name, mask_phone
 from jiayuan.core.scoping import scope_of
 from jiayuan.core.tables import paginate
+from jiayuan.core.web import Action, current_project, done, fetch, run_service
 from jiayuan.estate.selectors import exact_address_unit, search_units
 from jiayuan.service.forms import desk as f
 from jiayuan.service.models import (
@@ -38,19 +39,12 @@ from jiayuan.service.tables import (
     badge,
     release_badge,
 )
-from jiayuan.service.webtools import Action
-from jiayuan.service.webtools import done as _done
-from jiayuan.service.webtools import project_for as _project
-from jiayuan.service.webtools import run_service as _run
 
 
 def _fetch(request, getter, pk):
     if not scope_of(request.user).is_staff_member:
         raise PermissionDenied(_("业主请在业主门户查看"))
-    try:
-        return getter(request.user, pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    return fetch(getter, request.user, pk)
 
 
 def _unit_of(request, project, form, data):
@@ -95,7 +89,7 @@ def _form_page(
     danger=False,
     status=None,
 ):
-    template = "estate/_modal_form.html" if request.htmx and not files else "service/desk/form.html"
+    template = "components/modal_form.html" if request.htmx and not files else "service/desk/form.html"
     return render(
         request,
         template,
@@ -129,8 +123,8 @@ def _action(request, obj, actions, name, *, page_name, action_name):
     form = act.form(request.POST if posted else None, request.FILES if posted else None, **kwargs)
     back = reverse(page_name, args=[obj.pk])
     if posted and form.is_valid():
-        if _run(form, lambda d: act.call(obj, request.user, d)) is not None:
-            return _done(request, back)
+        if run_service(form, lambda d: act.call(obj, request.user, d)) is not None:
+            return done(request, back)
     return _form_page(
         request,
         form=form,
@@ -150,7 +144,7 @@ def _action(request, obj, actions, name, *, page_name, action_name):
 
 @login_required
 def releases(request):
-    project = _project(request, desk.can_view, _("您没有查看物品出门条的权限"))
+    project = current_project(request, desk.can_view, _("您没有查看物品出门条的权限"))
     base = sel.releases_for(request.user, project)
     filterset = f.ReleaseFilter(request.GET or None, queryset=base)
     qs = _filtered(request, filterset)
@@ -178,7 +172,7 @@ def releases(request):
 
 @login_required
 def release_new(request):
-    project = _project(request, desk.can_desk, _("您没有开具物品出门条的权限"))
+    project = current_project(request, desk.can_desk, _("您没有开具物品出门条的权限"))
     form = f.ReleaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
 
@@ -200,7 +194,7 @@ def release_new(request):
                 consent_note=d["consent_note"],
             )
 
-        slip = _run(form, call)
+        slip = run_service(form, call)
         if slip is not None:
             return redirect("service:release", pk=slip.pk)
     return _form_page(
@@ -312,7 +306,7 @@ def release_pdf(request, pk: int):
 @login_required
 def gate(request):
     """The guard's phone page: scan the slip's QR code, or type its number."""
-    project = _project(request, desk.can_check_gate, _("您没有核验物品出门条的权限"))
+    project = current_project(request, desk.can_check_gate, _("您没有核验物品出门条的权限"))
     form = f.GateLookupForm(request.GET or None)
     not_found = False
     if form.is_bound and form.is_valid():
@@ -378,7 +372,7 @@ def gate_refuse(request, pk: int):
     form = f.ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if (
-            _run(form, lambda d: desk.release_refuse(slip, actor=request.user, reason=d["reason"]))
+            run_service(form, lambda d: desk.release_refuse(slip, actor=request.user, reason=d["reason"]))
             is not None
         ):
             return redirect("service:gate_slip", pk=pk)
@@ -401,7 +395,7 @@ def gate_refuse(request, pk: int):
 
 @login_required
 def home_visits(request):
-    project = _project(request, desk.can_view, _("您没有查看走访记录的权限"))
+    project = current_project(request, desk.can_view, _("您没有查看走访记录的权限"))
     base = sel.visits_for(request.user, project)
     # One unit's visits (the list's address links); an id outside the project matches nothing.
     unit_id = request.GET.get("unit", "")
@@ -435,7 +429,7 @@ def home_visits(request):
 
 @login_required
 def home_visit_new(request):
-    project = _project(request, desk.can_desk, _("您没有安排上门走访的权限"))
+    project = current_project(request, desk.can_desk, _("您没有安排上门走访的权限"))
     form = f.VisitPlanForm(request.POST or None, project_id=project.pk)
     if request.method == "POST" and form.is_valid():
 
@@ -449,7 +443,7 @@ def home_visit_new(request):
                 staff=list(d["staff"]),
             )
 
-        visit = _run(form, call)
+        visit = run_service(form, call)
         if visit is not None:
             return redirect("service:home_visit", pk=visit.pk)
     return _form_page(
@@ -553,7 +547,7 @@ def home_visit_action(request, pk: int, name: str):
 
 @login_required
 def defects(request):
-    project = _project(request, desk.can_view_defects, _("您没有查看遗留问题的权限"))
+    project = current_project(request, desk.can_view_defects, _("您没有查看遗留问题的权限"))
     base = sel.defects_for(request.user, project)
     filterset = f.DefectFilter(request.GET or None, queryset=base)
     qs = _filtered(request, filterset)
@@ -582,7 +576,7 @@ def defects(request):
 
 @login_required
 def defect_new(request):
-    project = _project(request, desk.can_desk, _("您没有登记遗留问题的权限"))
+    project = current_project(request, desk.can_desk, _("您没有登记遗留问题的权限"))
     form = f.DefectForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
 
@@ -599,7 +593,7 @@ def defect_new(request):
                 photo=d["photo"],
             )
 
-        defect = _run(form, call)
+        defect = run_service(form, call)
         if defect is not None:
             return redirect("service:defect", pk=defect.pk)
     return _form_page(

@@ -17,13 +17,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from jiayuan.billing.permissions import can_manage_fees
-from jiayuan.core.errors import Forbidden, NotFound, ValidationFailed
+from jiayuan.core.errors import Forbidden, ValidationFailed
 from jiayuan.core.files import serve_file
 from jiayuan.core.indicators import Period
 from jiayuan.core.jobs import job_start
 from jiayuan.core.masking import mask_phone
 from jiayuan.core.scoping import scope_of
 from jiayuan.core.tables import paginate
+from jiayuan.core.web import Action, current_project, done, fetch, run_service
 from jiayuan.core.worktime import SHANGHAI, format_duration
 from jiayuan.estate.models import Party
 from jiayuan.estate.selectors import exact_address_unit, search_units
@@ -54,10 +55,6 @@ from jiayuan.service.services._common import ACTION_LABELS
 from jiayuan.service.services.closing import can_refer
 from jiayuan.service.services.requests import is_signature_image
 from jiayuan.service.tables import ArchiveTable, RequestTable, VisitQueueTable
-from jiayuan.service.webtools import Action
-from jiayuan.service.webtools import done as _done
-from jiayuan.service.webtools import project_for as _project
-from jiayuan.service.webtools import run_service as _run
 
 # --- the queue ------------------------------------------------------------------------------------------
 
@@ -65,7 +62,7 @@ from jiayuan.service.webtools import run_service as _run
 @login_required
 def queue(request):
     """The live queue: filters, counts per state, breaches in red; the table refreshes itself (htmx)."""
-    project = _project(request, perms.can_view_all, _("您没有查看客户请求的权限"))
+    project = current_project(request, perms.can_view_all, _("您没有查看客户请求的权限"))
     base = requests_for(request.user, project)
     filterset = RequestFilter(request.GET or None, queryset=base, user=request.user, project=project)
     qs = filterset.qs if filterset.is_bound and filterset.is_valid() else base
@@ -120,7 +117,7 @@ def new(request):
     """The desk's intake form: as the clerk types an address or phone, the matching units and their
     occupants appear (htmx); one click selects them and shows their requests of the last 30 days (R3.10).
     A special-service order picks its menu item, price shown (R8.1)."""
-    project = _project(request, perms.can_report, _("您没有登记客户请求的权限"))
+    project = current_project(request, perms.can_report, _("您没有登记客户请求的权限"))
     menu = special_menu(request.user, project.pk)
     form = f.NewRequestForm(request.POST or None, menu=menu, lookup_url=reverse("service:lookup"))
     picked = {}
@@ -153,7 +150,7 @@ def new(request):
                 **who,
             )
 
-        req = _run(form, call)
+        req = run_service(form, call)
         if req is not None:
             return redirect("service:request", pk=req.pk)
     return render(
@@ -180,7 +177,7 @@ def _picked_context(request, project, unit=None, caller=None) -> dict:
 def lookup(request):
     """The intake form's htmx lookup: matches for what was typed, or — after a click — the selection with
     the caller's recent requests."""
-    project = _project(request, perms.can_report, _("您没有登记客户请求的权限"))
+    project = current_project(request, perms.can_report, _("您没有登记客户请求的权限"))
     pick = {}
     for key in ("unit", "caller"):
         raw = request.GET.get(key, "")
@@ -207,10 +204,7 @@ def lookup(request):
 def _fetch(request, pk):
     if not scope_of(request.user).is_staff_member:
         raise PermissionDenied(_("业主请在业主门户查看"))
-    try:
-        return request_detail(request.user, pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    return fetch(request_detail, request.user, pk)
 
 
 def _desk(user, req):
@@ -561,10 +555,7 @@ def photo(request, pk: int, photo_pk: int):
     """A photo of a request, to the staff who may open the request's page (owners use the portal's)."""
     if not scope_of(request.user).is_staff_member:
         raise PermissionDenied(_("业主请在业主门户查看"))
-    try:
-        found = request_photo(request.user, pk, photo_pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    found = fetch(request_photo, request.user, pk, photo_pk)
     return serve_file(request, found.image, inline=True)
 
 
@@ -584,13 +575,13 @@ def action(request, pk: int, name: str):
     posted = request.method == "POST"
     form = act.form(request.POST if posted else None, request.FILES if posted else None, **kwargs)
     if posted and form.is_valid():
-        result = _run(form, lambda d: act.call(req, request.user, d))
+        result = run_service(form, lambda d: act.call(req, request.user, d))
         if result is not None:
             target = result if name == "reopen" else req
             back = request.GET.get("next", "")
             url = back if back.startswith("/service/") else reverse("service:request", args=[target.pk])
-            return _done(request, url)
-    template = "estate/_modal_form.html" if request.htmx else "service/action.html"
+            return done(request, url)
+    template = "components/modal_form.html" if request.htmx else "service/action.html"
     return render(
         request,
         template,
@@ -615,7 +606,7 @@ def action(request, pk: int, name: str):
 @login_required
 def jobs(request):
     """The technician's phone page: my open jobs with the next step as a big button."""
-    project = _project(request, perms.can_work_orders, _("只有维修人员可以查看工单"))
+    project = current_project(request, perms.can_work_orders, _("只有维修人员可以查看工单"))
     rows = []
     for req in my_jobs(request.user, project)[:100]:
         rows.append(
@@ -626,7 +617,7 @@ def jobs(request):
 
 @login_required
 def visits(request):
-    project = _project(request, perms.can_handle, _("您没有回访的权限"))
+    project = current_project(request, perms.can_handle, _("您没有回访的权限"))
     table = paginate(request, VisitQueueTable(visit_queue(request.user, project)))
     return render(request, "service/visits.html", {"project": project, "table": table})
 
@@ -635,7 +626,7 @@ def visits(request):
 @require_POST
 def ledger_export(request):
     """Start the month's repair ledger (业主报修台帐, R4.1) as a job; the job page offers the file."""
-    project = _project(request, perms.can_view_all, _("您没有查看客户请求的权限"))
+    project = current_project(request, perms.can_view_all, _("您没有查看客户请求的权限"))
     month = request.POST.get("month", "")[:7] or timezone.localdate().strftime("%Y-%m")
     try:
         job = job_start(LEDGER, actor=request.user, project_id=project.pk, params={"month": month})
@@ -648,7 +639,7 @@ def ledger_export(request):
 def summary(request):
     """R4.1: the month's repairs summarised on screen by scope, building and person, for a month and one of
     the user's projects (the same figures as the ledger's summary sheet, with completion and rework)."""
-    current = _project(request, perms.can_view_all, _("您没有查看客户请求的权限"))
+    current = current_project(request, perms.can_view_all, _("您没有查看客户请求的权限"))
     projects = list(summary_projects(request.user))
     project = current
     wanted = request.GET.get("project", "")
