@@ -13,7 +13,8 @@ from django.views.decorators.http import require_POST
 
 from jiayuan.billing import ledger, providers, selectors, services
 from jiayuan.billing.models import Bill
-from jiayuan.core.errors import DomainError, NotFound
+from jiayuan.core.errors import DomainError
+from jiayuan.core.web import fetch
 
 
 def _mine(qs, user):
@@ -45,10 +46,7 @@ def pay(request):
 
 @login_required
 def bill(request, pk: int):
-    try:
-        obj = selectors.bill_detail(request.user, pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    obj = fetch(selectors.bill_detail, request.user, pk)
     if not _mine(selectors.bills_for(request.user), request.user).filter(pk=obj.pk).exists():
         raise Http404
     return render(
@@ -66,10 +64,7 @@ def receipts(request):
 
 @login_required
 def receipt(request, pk: int):
-    try:
-        obj = selectors.receipt_detail(request.user, pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    obj = fetch(selectors.receipt_detail, request.user, pk)
     if (
         not obj.payment.unit_id
         or not selectors.owner_units(request.user).filter(pk=obj.payment.unit_id).exists()

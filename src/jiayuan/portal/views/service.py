@@ -15,8 +15,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from jiayuan.core.errors import DomainError, Forbidden, NotFound
+from jiayuan.core.errors import DomainError, Forbidden
 from jiayuan.core.files import serve_file
+from jiayuan.core.web import fetch, run_service
 from jiayuan.portal.selectors import my_units
 from jiayuan.service import services
 from jiayuan.service.forms import PortalRequestForm, RateForm
@@ -34,16 +35,6 @@ def _mine(request, pk: int):
     if req is None:
         raise Http404(_("请求不存在或无权查看"))
     return req
-
-
-def _run(form, call):
-    try:
-        return call()
-    except Forbidden as exc:
-        raise PermissionDenied(exc.message) from exc
-    except DomainError as exc:
-        form.apply_error(exc)
-        return None
 
 
 @login_required
@@ -75,7 +66,7 @@ def request_new(request):
         unit = next(u for u in units if str(u.pk) == d["unit"])
         repair = d["type"] == RequestType.REPAIR
 
-        def call():
+        def call(d):
             with transaction.atomic():
                 req = services.request_create(
                     actor=request.user,
@@ -95,7 +86,7 @@ def request_new(request):
                     )
             return req
 
-        req = _run(form, call)
+        req = run_service(form, call)
         if req is not None:
             messages.success(request, _("已提交，单号 %(n)s。物业会尽快联系您。") % {"n": req.number})
             return redirect("portal:request", pk=req.pk)
@@ -125,10 +116,7 @@ def special_services(request):
 @require_safe
 def photo(request, pk: int, photo_pk: int):
     """A photo of one of the owner's own requests; a neighbour's is a 404 like the request itself."""
-    try:
-        found = request_photo(request.user, pk, photo_pk, own_only=True)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    found = fetch(request_photo, request.user, pk, photo_pk, own_only=True)
     return serve_file(request, found.image, inline=True)
 
 
@@ -176,12 +164,13 @@ def request_rate(request, pk: int):
     req = _mine(request, pk)
     form = RateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        done = _run(
+        rated = run_service(
             form,
-            lambda: services.request_rate(req, actor=request.user, rating=d["rating"], comment=d["comment"]),
+            lambda d: services.request_rate(
+                req, actor=request.user, rating=d["rating"], comment=d["comment"]
+            ),
         )
-        if done is not None:
+        if rated is not None:
             messages.success(request, _("感谢您的评价！"))
             return redirect("portal:request", pk=pk)
     return render(
