@@ -4,7 +4,7 @@ call, schema out. Owners reach only their own units' requests (the selectors' sc
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -353,10 +353,8 @@ def _shape(user, req, *, detail: bool = False):
     return req
 
 
-def _detail(user, pk: int, *, new: bool = False):
-    """``new``: the request this call created (nothing recorded against it yet, see ``request_detail``)."""
-    req = _shape(user, request_detail(user, pk, new=new), detail=True)
-    req.timeline_out = [
+def _timeline(req):
+    return [
         {
             "at": e.at,
             "actor": (e.actor.get_full_name() or e.actor.username) if e.actor else "系统",
@@ -367,13 +365,33 @@ def _detail(user, pk: int, *, new: bool = False):
         }
         for e in request_timeline(req)
     ]
+
+
+def _detail(user, pk: int):
+    req = _shape(user, request_detail(user, pk), detail=True)
+    req.timeline_out = _timeline(req)
     req.timers_out = list(req.timers.all())
-    if new:
-        req.materials_out, req.visits_out, req.referrals_out = [], [], []
-    else:
-        req.materials_out = list(req.materials.all())
-        req.visits_out = list(req.visits.all())
-        req.referrals_out = list(req.referrals.all())
+    req.materials_out = list(req.materials.all())
+    req.visits_out = list(req.visits.all())
+    req.referrals_out = list(req.referrals.all())
+    return req
+
+
+def _created(user, req):
+    """The answer to a create, without reading the new request back: its fields as the database gives them
+    (times in UTC, decimals to their places), its timers and timeline as stored, and none of the records it
+    cannot have yet (materials, visits, referrals). tests/service/test_intake_cost.py holds it equal to
+    ``_detail``."""
+    for field in req._meta.concrete_fields:
+        value = getattr(req, field.attname)
+        if isinstance(value, datetime):
+            setattr(req, field.attname, value.astimezone(UTC))
+        elif isinstance(value, Decimal):
+            setattr(req, field.attname, value.quantize(Decimal(1).scaleb(-field.decimal_places)))
+    req = _shape(user, req, detail=True)
+    req.timeline_out = _timeline(req)
+    req.timers_out = list(req.timers.order_by("due_at", "id"))  # request_detail's order
+    req.materials_out, req.visits_out, req.referrals_out = [], [], []
     return req
 
 
@@ -477,8 +495,9 @@ def create_request(
         fault_category=payload.fault_category or "",
         idempotency_key=key,
     )
-    replayed = getattr(req, "replayed", False)
-    return Status(200 if replayed else 201, _detail(user, req.pk, new=not replayed))
+    if getattr(req, "replayed", False):
+        return Status(200, _detail(user, req.pk))
+    return Status(201, _created(user, req))
 
 
 @router.get(

@@ -63,22 +63,14 @@ def requests_for(user, project, filters=None) -> QuerySet:
     return _apply(filters, _rows(qs), user=user, project=project)
 
 
-def request_detail(user, pk: int, *, new: bool = False) -> ServiceRequest:
-    """One request with its related rows, timers and records. ``new``: the request this very call created,
-    for the API's answer: read as its creator (``readable`` lets a user read what he reported), with its
-    unit and caller (the rest is ids), its timers, and none of the records it cannot have yet (materials,
-    photos, visits, postponements, referrals)."""
-    timers = Prefetch(
-        "timers", queryset=Timer.objects.select_related("standard_version").order_by("due_at", "id")
-    )
-    if new:
-        mine = ServiceRequest.objects.filter(pk=pk, created_by_id=user.pk)
-        return _found(mine.select_related("unit", "caller").prefetch_related(timers).first())
+def request_detail(user, pk: int) -> ServiceRequest:
     req = (
         _rows(readable(user).filter(pk=pk))
         .select_related("fee_item", "charge", "delay_agreed_by")
         .prefetch_related(
-            timers,
+            Prefetch(
+                "timers", queryset=Timer.objects.select_related("standard_version").order_by("due_at", "id")
+            ),
             "materials",
             "photos",
             "visits",
@@ -90,10 +82,6 @@ def request_detail(user, pk: int, *, new: bool = False) -> ServiceRequest:
         .select_related("rework_of", "repeat_of")
         .first()
     )
-    return _found(req)
-
-
-def _found(req: ServiceRequest | None) -> ServiceRequest:
     if req is None:
         raise NotFound("请求不存在或无权查看")
     return req
