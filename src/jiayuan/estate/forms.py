@@ -7,14 +7,14 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jiayuan.core.errors import DomainError
+from jiayuan.core.web import MarksInvalid
 from jiayuan.estate.models import MOBILE_RE, Occupancy, Party, Unit
 
 mobile_validator = RegexValidator(MOBILE_RE, _("手机号格式不正确：应为 11 位中国大陆手机号，如 13800138000"))
 
 
 def style_widgets(fields, *, small: bool = False) -> None:
-    """Bootstrap classes on every widget (labels above, errors below: see _form_fields.html)."""
+    """Bootstrap classes on every widget (labels above, errors below: see components/form_fields.html)."""
     for field in fields.values():
         widget = field.widget
         if isinstance(widget, forms.CheckboxInput):
@@ -26,21 +26,13 @@ def style_widgets(fields, *, small: bool = False) -> None:
         widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
-class ServiceForm(forms.Form):
-    """A form whose save calls a service; a DomainError becomes an error on its field (or on top)."""
+class ServiceForm(MarksInvalid, forms.Form):
+    """A form whose save calls a service (core.web.run_service): a DomainError becomes an error on its field
+    (or on top), the field outlined in red."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_widgets(self.fields)
-
-    def add_error(self, field, error):
-        super().add_error(field, error)
-        if field in self.fields and "is-invalid" not in self.fields[field].widget.attrs["class"]:
-            self.fields[field].widget.attrs["class"] += " is-invalid"
-
-    def apply_error(self, error: DomainError) -> None:
-        field = error.field if error.field in self.fields else None
-        self.add_error(field, error.message)
 
 
 class UnitForm(ServiceForm):

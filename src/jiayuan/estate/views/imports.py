@@ -12,7 +12,6 @@ import zipfile
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.text import format_lazy
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jiayuan.core.jobs import job_start
 from jiayuan.core.roles import Perm
 from jiayuan.core.scoping import has_perm
+from jiayuan.core.web import current_project
 from jiayuan.estate.exporting import write_template
 from jiayuan.estate.importing import COLUMNS, MAX_FILE_BYTES, MAX_ROWS
 from jiayuan.estate.jobs import EXPORT, IMPORT
@@ -66,10 +66,11 @@ class ImportForm(forms.Form):
 
 def _project_for(request, perm: str):
     """The current project when the user holds ``perm`` there; otherwise 403 (owners have no project)."""
-    project = request.project
-    if not project or not has_perm(request.user, perm, project.pk):
-        raise PermissionDenied(_("您没有该项目的房产导入导出权限"))
-    return project
+    return current_project(
+        request,
+        lambda user, project_id: has_perm(user, perm, project_id),
+        _("您没有该项目的房产导入导出权限"),
+    )
 
 
 @login_required

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jiayuan.core.errors import DomainError, Forbidden, NotFound
+from jiayuan.core.errors import Forbidden
 from jiayuan.core.timeline import timeline_of
+from jiayuan.core.web import done, fetch, run_service
 from jiayuan.estate import services
 from jiayuan.estate.forms import OccupancyEndForm, OccupancyForm, PartyForm, UnitForm
 from jiayuan.estate.models import Occupancy, Party
@@ -31,26 +32,15 @@ from jiayuan.estate.selectors import (
 
 
 def _fetch(selector, request, pk):
-    try:
-        obj = selector(request.user, pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    """The record through its scoped selector (404), then the right to read the registry there (403)."""
+    obj = fetch(selector, request.user, pk)
     if not can_view_estate(request.user, obj.project_id):
         raise PermissionDenied(_("您没有查看房产资料的权限"))
     return obj
 
 
-def _done(request, url: str):
-    """After a successful action: htmx follows HX-Redirect, a plain form post a redirect."""
-    if request.htmx:
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
-    return redirect(url)
-
-
 def _form_page(request, form, *, title, action, back, back_label, confirm="", submit=None):
-    template = "estate/_modal_form.html" if request.htmx else "estate/form_page.html"
+    template = "components/modal_form.html" if request.htmx else "estate/form_page.html"
     return render(
         request,
         template,
@@ -66,18 +56,6 @@ def _form_page(request, form, *, title, action, back, back_label, confirm="", su
         # htmx swaps only 2xx answers into the modal; a plain form post says 422 like the API.
         status=422 if form.is_bound and form.errors and not request.htmx else 200,
     )
-
-
-def _run(form, call) -> bool:
-    """Call a service with the form's data; its DomainError shows next to the field."""
-    try:
-        call(form.cleaned_data)
-    except Forbidden as exc:
-        raise PermissionDenied(exc.message) from exc
-    except DomainError as exc:
-        form.apply_error(exc)
-        return False
-    return True
 
 
 # --- unit -----------------------------------------------------------------------------------------------
@@ -119,8 +97,8 @@ def unit_edit(request, pk: int):
     form = UnitForm.for_unit(unit, request.POST if request.method == "POST" else None)
     url = reverse("estate:unit", args=[unit.pk])
     if form.is_bound and form.is_valid():
-        if _run(form, lambda data: services.unit_update(unit, actor=request.user, **data)):
-            return _done(request, url)
+        if run_service(form, lambda data: services.unit_update(unit, actor=request.user, **data)) is not None:
+            return done(request, url)
     return _form_page(
         request,
         form,
@@ -139,8 +117,11 @@ def occupancy_add(request, pk: int):
     form = OccupancyForm(request.POST if request.method == "POST" else None)
     url = reverse("estate:unit", args=[unit.pk])
     if form.is_bound and form.is_valid():
-        if _run(form, lambda data: services.occupancy_add(unit, actor=request.user, **data)):
-            return _done(request, url)
+        if (
+            run_service(form, lambda data: services.occupancy_add(unit, actor=request.user, **data))
+            is not None
+        ):
+            return done(request, url)
     return _form_page(
         request,
         form,
@@ -167,8 +148,11 @@ def occupancy_end(request, pk: int):
     form = OccupancyEndForm(request.POST if request.method == "POST" else None)
     url = reverse("estate:unit", args=[occ.unit_id])
     if form.is_bound and form.is_valid():
-        if _run(form, lambda data: services.occupancy_end(occ, actor=request.user, **data)):
-            return _done(request, url)
+        if (
+            run_service(form, lambda data: services.occupancy_end(occ, actor=request.user, **data))
+            is not None
+        ):
+            return done(request, url)
     confirm = _(
         "将解除 %(name)s 与 %(address)s 的%(relation)s关系。历史记录会保留，此后其门户账号不能再查看该房屋。"
     ) % {
@@ -220,8 +204,11 @@ def party_edit(request, pk: int):
     form = PartyForm.for_party(party, request.POST if request.method == "POST" else None)
     url = reverse("estate:party", args=[party.pk])
     if form.is_bound and form.is_valid():
-        if _run(form, lambda data: services.party_update(party, actor=request.user, **data)):
-            return _done(request, url)
+        if (
+            run_service(form, lambda data: services.party_update(party, actor=request.user, **data))
+            is not None
+        ):
+            return done(request, url)
     elif not form.is_bound:
         services.party_reveal(party, actor=request.user, field="phone", purpose="edit")
     return _form_page(

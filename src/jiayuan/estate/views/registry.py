@@ -4,12 +4,11 @@ table. Record pages: records.py."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from jiayuan.core.scoping import scope_of
 from jiayuan.core.tables import paginate
+from jiayuan.core.web import current_project
 from jiayuan.estate.filters import (
     BuildingFilter,
     ParkingFilter,
@@ -44,12 +43,8 @@ from jiayuan.estate.tables import (
 
 
 def staff_project(request, check=can_view_estate):
-    """The current project, if the user is staff there with the right to read (or edit) the registry.
-    Owners and staff without the role get 403; staff pages are never an owner's way in."""
-    project = getattr(request, "project", None)
-    if not scope_of(request.user).is_staff_member or not project or not check(request.user, project.pk):
-        raise PermissionDenied(_("您没有查看房产资料的权限"))
-    return project
+    """The current project, if the user is staff there with the right to read (or edit) the registry."""
+    return current_project(request, check, _("您没有查看房产资料的权限"))
 
 
 def configure(request, table):
