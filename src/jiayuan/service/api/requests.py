@@ -4,53 +4,49 @@ call, schema out. Owners reach only their own units' requests (the selectors' sc
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Literal
 
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 from ninja import Field, Header, Path, Query, Router, Schema, Status
-from pydantic import ConfigDict, StrictBool, field_validator
+from pydantic import StrictBool, field_validator
 
-from jiayuan.core.api import ERRORS, ErrorOut
+from jiayuan.core.api import ERRORS
 from jiayuan.core.errors import ValidationFailed
-from jiayuan.core.masking import mask_phone
 from jiayuan.estate.models import Unit
-from jiayuan.estate.permissions import can_view_personal
 from jiayuan.estate.selectors import readable as estate_readable
 from jiayuan.org.models import Department, Project
 from jiayuan.service import services
+from jiayuan.service.api.common import (
+    ACTION_ERRORS,
+    ID,
+    MAX_ID,
+    RequestDetailOut,
+    RequestOut,
+    VisitOut,
+    _act,
+    _aware,
+    _choice,
+    _detail,
+    _In,
+    _shape,
+    _text,
+    _timeline,
+)
 from jiayuan.service.filters import SEARCH_MAX_LENGTH
 from jiayuan.service.models import (
     Channel,
     ComplaintReview,
     FaultCategory,
-    Referral,
     RepairScope,
     RequestType,
     ReturnVisit,
     State,
     Urgency,
 )
-from jiayuan.service.permissions import is_field_worker, is_requester
-from jiayuan.service.selectors import (
-    request_detail,
-    request_timeline,
-    requests_for,
-    special_menu,
-    visit_queue,
-)
+from jiayuan.service.selectors import request_detail, requests_for, visit_queue
 
 router = Router(tags=["service"])
-
-MAX_ID = 2**31 - 1
-ACTION_ERRORS = {**ERRORS, 409: ErrorOut}
-
-
-def _choice(choices):
-    """Inline Literal of a TextChoices' values (no enum component names to collide in the schema)."""
-    return Literal[tuple(choices.values)]
 
 
 TypeValue = _choice(RequestType)
@@ -59,25 +55,9 @@ UrgencyValue = _choice(Urgency)
 ChannelValue = _choice(Channel)
 ScopeValue = _choice(RepairScope)
 FaultValue = _choice(FaultCategory)
-PartyValue = _choice(Referral.Party)
 CauseValue = _choice(ComplaintReview.Cause)
 OutcomeValue = _choice(ReturnVisit.Outcome)
 MethodValue = _choice(ReturnVisit.Method)
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    """Naive times are read as Asia/Shanghai; anything outside 2000–2100 is refused."""
-    if value is None:
-        return None
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    if not 2000 <= value.year <= 2100:
-        raise ValueError("时间须在 2000–2100 年之间")
-    return value
-
-
-class _In(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class RequestQuery(Schema):
@@ -113,118 +93,9 @@ class RequestIn(_In):
     _t = field_validator("preferred_time")(_aware)
 
 
-class TimelineOut(Schema):
-    at: datetime
-    actor: str
-    action: str
-    from_state: str
-    to_state: str
-    note: str
-
-
-class TimerOut(Schema):
-    kind: str
-    standard_code: str
-    standard_version: int | None = Field(alias="standard_version_id")
-    started_at: datetime
-    due_at: datetime
-    state: str
-    met_at: datetime | None
-    breached_at: datetime | None
-
-
-class MaterialOut(Schema):
-    name: str
-    quantity: Decimal
-    measure: str
-    unit_price: Decimal | None
-
-
-class VisitOut(Schema):
-    visited_at: datetime
-    method: str
-    outcome: str
-    satisfaction: int | None
-    comments: str
-    follow_up: int | None = Field(alias="follow_up_id")
-
-
-class ReferralOut(Schema):
-    id: int
-    party: str
-    party_name: str
-    contact: str
-    question: str
-    reply_due: date | None
-    state: str
-    sent_at: datetime
-    answer: str
-    answered_at: datetime | None
-    fed_back_at: datetime | None
-
-
-class RequestOut(Schema):
-    id: int
-    project: int = Field(alias="project_id")
-    number: str
-    type: str
-    repair_scope: str
-    fault_category: str
-    complaint_level: str
-    channel: str
-    urgency: str
-    state: str
-    unit: int | None = Field(alias="unit_id")
-    address: str = Field(alias="address_out")
-    contact_name: str
-    contact_phone: str = Field(alias="phone_out", description="脱敏；本人或有权限者在详情中为完整号码")
-    content: str
-    location: str
-    preferred_time: datetime | None
-    received_at: datetime
-    first_receiver: int | None = Field(alias="first_receiver_id")
-    department: int | None = Field(alias="department_id")
-    assignee: int | None = Field(alias="assignee_id")
-    promised_at: datetime | None
-    postponements: int
-    dispatched_at: datetime | None
-    accepted_at: datetime | None
-    arrived_at: datetime | None
-    completed_at: datetime | None
-    confirmed_at: datetime | None
-    closed_at: datetime | None
-    breached: bool
-    is_rework: bool
-    rework_of: int | None = Field(alias="rework_of_id")
-    repeat_of: int | None = Field(alias="repeat_of_id")
-    visit_required: bool
-    visited_at: datetime | None
-    rating: int | None
-    rating_comment: str
-    fee_item: int | None = Field(alias="fee_item_id")
-    quoted_price: Decimal | None
-    punctual: bool | None
-    charge: int | None = Field(alias="charge_id")
-    delay_agreed_until: datetime | None
-
-
-class RequestDetailOut(RequestOut):
-    completion_note: str
-    special_reason: str
-    timeline: list[TimelineOut] = Field(alias="timeline_out")
-    timers: list[TimerOut] = Field(alias="timers_out")
-    materials: list[MaterialOut] = Field(alias="materials_out")
-    visits: list[VisitOut] = Field(alias="visits_out")
-    referrals: list[ReferralOut] = Field(alias="referrals_out")
-
-
 class RequestPage(Schema):
     count: int
     items: list[RequestOut]
-
-
-class NoteIn(_In):
-    note: str | None = Field(None, max_length=2000)
 
 
 class DispatchIn(_In):
@@ -275,17 +146,6 @@ class AgreeDelayIn(_In):
     _t = field_validator("until")(_aware)
 
 
-class MenuItemOut(Schema):
-    id: int
-    code: str
-    name: str
-    price: Decimal
-
-
-class MenuQuery(Schema):
-    project: int = Field(..., ge=1, le=MAX_ID)
-
-
 class ReasonIn(_In):
     reason: str = Field(..., min_length=1, max_length=200)
 
@@ -320,61 +180,9 @@ class VisitIn(_In):
     follow_up: str | None = Field(None, max_length=2000, description="不满意时必填：生成跟进单")
 
 
-class ReferralIn(_In):
-    party: PartyValue
-    party_name: str = Field(..., min_length=1, max_length=80)
-    question: str = Field(..., min_length=1, max_length=2000, description="需要责任单位核实的事项")
-    contact: str | None = Field(None, max_length=80)
-    reply_due: date | None = Field(None, description="要求答复日期")
-
-
-class ReferralAnswerIn(_In):
-    answer: str = Field(..., min_length=1, max_length=2000)
-
-
-class EscalateIn(_In):
-    note: str = Field(..., min_length=1, max_length=300)
-
-
 class VisitResultOut(Schema):
     request: RequestOut
     visit: VisitOut
-
-
-# --- shaping ----------------------------------------------------------------------------------------------
-
-
-def _shape(user, req, *, detail: bool = False):
-    req.address_out = req.unit.address if req.unit_id else ""
-    full = detail and (  # the role first: it needs no query
-        can_view_personal(user, req.project_id) or is_requester(user, req) or is_field_worker(user, req)
-    )
-    req.phone_out = req.contact_phone if full else mask_phone(req.contact_phone)
-    return req
-
-
-def _timeline(req):
-    return [
-        {
-            "at": e.at,
-            "actor": (e.actor.get_full_name() or e.actor.username) if e.actor else "系统",
-            "action": e.action,
-            "from_state": e.from_state,
-            "to_state": e.to_state,
-            "note": e.note,
-        }
-        for e in request_timeline(req)
-    ]
-
-
-def _detail(user, pk: int):
-    req = _shape(user, request_detail(user, pk), detail=True)
-    req.timeline_out = _timeline(req)
-    req.timers_out = list(req.timers.all())
-    req.materials_out = list(req.materials.all())
-    req.visits_out = list(req.visits.all())
-    req.referrals_out = list(req.referrals.all())
-    return req
 
 
 def _created(user, req):
@@ -422,13 +230,6 @@ def _user(pk: int | None, field: str):
     if user is None:
         raise ValidationFailed("人员不存在", field=field)
     return user
-
-
-def _text(value: str | None) -> str:
-    return (value or "").replace("\x00", "")
-
-
-# --- endpoints ----------------------------------------------------------------------------------------------
 
 
 @router.get(
@@ -507,15 +308,6 @@ def create_request(
 )
 def get_request(request, request_id: int = Path(..., ge=1, le=MAX_ID)):
     return _detail(request.auth, request_id)
-
-
-def _act(request, request_id: int, fn, **kwargs):
-    req = request_detail(request.auth, request_id)
-    fn(req, actor=request.auth, **kwargs)
-    return _detail(request.auth, request_id)
-
-
-ID = Path(..., ge=1, le=MAX_ID)
 
 
 @router.post(
@@ -722,80 +514,3 @@ def request_agree_delay(request, payload: AgreeDelayIn, request_id: int = ID):
     return _act(
         request, request_id, services.request_agree_delay, until=payload.until, note=_text(payload.note)
     )
-
-
-@router.post(
-    "/requests/{request_id}/charge",
-    response={200: RequestDetailOut, **ACTION_ERRORS},
-    summary="收取特约服务费（每单一次，R8.1）",
-)
-def request_charge(request, request_id: int = ID):
-    return _act(request, request_id, services.special_charge)
-
-
-@router.get("/special-services", response={200: list[MenuItemOut], **ERRORS}, summary="特约服务菜单（R8.1）")
-def special_services(request, filters: Query[MenuQuery]):
-    return [
-        {"id": item.pk, "code": item.code, "name": item.name, "price": price}
-        for item, price in special_menu(request.auth, filters.project)
-    ]
-
-
-# --- R3.10 complaint routing ----------------------------------------------------------------------------
-
-
-@router.post(
-    "/requests/{request_id}/referrals",
-    response={201: RequestDetailOut, **ACTION_ERRORS},
-    summary="转责任单位核实（房屋质量、设施设备类投诉或保修期报修，R3.10）",
-)
-def request_refer(request, payload: ReferralIn, request_id: int = ID):
-    req = request_detail(request.auth, request_id)
-    services.referral_send(
-        req,
-        actor=request.auth,
-        party=payload.party,
-        party_name=_text(payload.party_name),
-        question=_text(payload.question),
-        contact=_text(payload.contact),
-        reply_due=payload.reply_due,
-    )
-    return Status(201, _detail(request.auth, request_id))
-
-
-REFERRAL_ID = Path(..., ge=1, le=MAX_ID)
-
-
-@router.post(
-    "/requests/{request_id}/referrals/{referral_id}/answer",
-    response={200: RequestDetailOut, **ACTION_ERRORS},
-    summary="登记责任单位答复",
-)
-def referral_answer(request, payload: ReferralAnswerIn, request_id: int = ID, referral_id: int = REFERRAL_ID):
-    return _act(
-        request,
-        request_id,
-        services.referral_answer,
-        referral_id=referral_id,
-        answer=_text(payload.answer),
-    )
-
-
-@router.post(
-    "/requests/{request_id}/referrals/{referral_id}/feedback",
-    response={200: RequestDetailOut, **ACTION_ERRORS},
-    summary="将责任单位答复反馈业主",
-)
-def referral_feedback(request, payload: NoteIn, request_id: int = ID, referral_id: int = REFERRAL_ID):
-    return _act(
-        request, request_id, services.referral_feedback, referral_id=referral_id, note=_text(payload.note)
-    )
-
-
-@router.post(
-    "/requests/{request_id}/escalate",
-    response={200: RequestDetailOut, **ACTION_ERRORS},
-    summary="投诉逐级上报：班组 → 部门 → 项目处（R3.10）",
-)
-def request_escalate(request, payload: EscalateIn, request_id: int = ID):
-    return _act(request, request_id, services.complaint_escalate, note=_text(payload.note))
