@@ -36,18 +36,11 @@ from jiayuan.billing.selectors import holdings
 from jiayuan.billing.services import deposits as deposit_services
 from jiayuan.billing.services import meters as meter_services
 from jiayuan.billing.tables import DepositTable, MeterTable, TrustTable
-from jiayuan.billing.views.common import fail, fetch
 from jiayuan.core.errors import DomainError
 from jiayuan.core.jobs import job_start
 from jiayuan.core.scoping import scope_of
 from jiayuan.core.tables import paginate
-
-
-def _project(request, check):
-    project = getattr(request, "project", None)
-    if not scope_of(request.user).is_staff_member or not project or not check(request.user, project.pk):
-        raise PermissionDenied(_("您没有此页面的权限"))
-    return project
+from jiayuan.core.web import current_project, fetch, form_error
 
 
 def _meter_reader(user, project_id):
@@ -64,7 +57,7 @@ def _filtered(request) -> bool:
 @login_required
 def meters(request):
     """Meters of the project with their last reading; add a meter, import readings, bill a month."""
-    project = _project(request, _meter_reader)
+    project = current_project(request, _meter_reader, _("您没有此页面的权限"))
     can_manage = can_manage_fees(request.user, project.pk)
     can_read = can_read_meters(request.user, project.pk)
     items = holdings.metered_items(request.user, project)
@@ -92,7 +85,7 @@ def meters(request):
                         messages.success(request, _("已添加仪表"))
                         return redirect("billing:meters")
                     except DomainError as exc:
-                        fail(meter_form, exc)
+                        form_error(meter_form, exc)
         elif action == "import" and can_read:
             # A job (core.jobs): up to 5,000 rows, each recorded with its own checks, outlast a request.
             import_form = ImportForm(request.POST, request.FILES, prefix="imp")
@@ -114,7 +107,7 @@ def meters(request):
                     messages.success(request, _("已按抄表用量出账 %(n)s 张") % {"n": n})
                     return redirect("billing:meters")
                 except DomainError as exc:
-                    fail(bill_form, exc)
+                    form_error(bill_form, exc)
         else:
             raise PermissionDenied
     f = MeterFilter(request.GET, queryset=holdings.meters_for(request.user, project))
@@ -140,7 +133,7 @@ def meters(request):
 @login_required
 def meter_read(request):
     """The phone page of field staff: unit, meter type, reading; or register a replaced meter."""
-    project = _project(request, can_read_meters)
+    project = current_project(request, can_read_meters, _("您没有此页面的权限"))
     form = ReadingForm(prefix="r", initial={"read_on": timezone.localdate()})
     replace_form = ReplaceForm(prefix="x")
     if request.method == "POST":
@@ -179,7 +172,7 @@ def meter_read(request):
                         )
                     return redirect("billing:meter_read")
                 except DomainError as exc:
-                    fail(bound, exc)
+                    form_error(bound, exc)
         if replacing:
             replace_form = bound
         else:
@@ -202,7 +195,7 @@ def meter_read(request):
 @login_required
 def deposits(request):
     """Deposits held (open first) and the balance held per unit; receive a deposit."""
-    project = _project(request, can_view_billing)
+    project = current_project(request, can_view_billing, _("您没有此页面的权限"))
     can_take = can_take_payments(request.user, project.pk)
     form = DepositForm(prefix="d")
     if request.method == "POST":
@@ -231,7 +224,7 @@ def deposits(request):
                     )
                     return redirect("billing:deposits")
                 except DomainError as exc:
-                    fail(form, exc)
+                    form_error(form, exc)
     f = DepositFilter(request.GET, queryset=holdings.deposits_for(request.user, project))
     table = paginate(request, DepositTable(f.qs))
     table.can_move = can_take or can_approve_adjustments(request.user, project.pk)
@@ -255,7 +248,7 @@ def deposits(request):
 @require_POST
 def deposit_move(request, pk: int):
     """Refund (cashier) or forfeit (approver) part or all of a deposit, with a reason."""
-    dep = fetch(holdings.deposit_get, request, pk)
+    dep = fetch(holdings.deposit_get, request.user, pk)
     allowed = can_take_payments(request.user, dep.project_id) or can_approve_adjustments(
         request.user, dep.project_id
     )
@@ -293,7 +286,7 @@ def deposit_move(request, pk: int):
 @login_required
 def trust(request):
     """Customer property in trust (R7.4), open items first; receive an item."""
-    project = _project(request, can_view_billing)
+    project = current_project(request, can_view_billing, _("您没有此页面的权限"))
     can_keep = can_keep_trust(request.user, project.pk)
     form = TrustForm(prefix="t")
     if request.method == "POST":
@@ -324,7 +317,7 @@ def trust(request):
                     messages.success(request, _("已登记代管 %(n)s") % {"n": item.number})
                     return redirect("billing:trust")
                 except DomainError as exc:
-                    fail(form, exc)
+                    form_error(form, exc)
     f = TrustFilter(request.GET, queryset=holdings.trust_for(request.user, project))
     table = paginate(request, TrustTable(f.qs))
     table.can_keep, table.return_form = can_keep, TrustReturnForm(prefix="r")
@@ -345,7 +338,7 @@ def trust(request):
 @login_required
 @require_POST
 def trust_return(request, pk: int):
-    item = fetch(holdings.trust_get, request, pk)
+    item = fetch(holdings.trust_get, request.user, pk)
     if not scope_of(request.user).is_staff_member or not can_keep_trust(request.user, item.project_id):
         raise PermissionDenied
     form = TrustReturnForm(request.POST, prefix="r")

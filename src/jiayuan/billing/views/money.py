@@ -42,10 +42,11 @@ from jiayuan.billing.permissions import (
 )
 from jiayuan.billing.services.expenses import expense_record, expense_reverse
 from jiayuan.billing.tables import BillTable, ExpenseTable, PaymentTable
-from jiayuan.billing.views.common import books_project, fail, fetch, finance_project
-from jiayuan.core.errors import DomainError, NotFound
+from jiayuan.billing.views.common import books_project, finance_project
+from jiayuan.core.errors import DomainError
 from jiayuan.core.scoping import scope_of
 from jiayuan.core.tables import paginate
+from jiayuan.core.web import fetch, form_error
 
 
 def _staff_row(request, obj, check=can_view_billing):
@@ -79,10 +80,10 @@ def fee_items(request):
                     messages.success(request, _("已新建收费项目"))
                     return redirect("billing:fee_items")
                 except DomainError as exc:
-                    fail(item_form, exc)
+                    form_error(item_form, exc)
         else:
             price_form = PriceForm(request.POST, prefix="price")
-            price_item = fetch(selectors.fee_item_detail, request, _int(request.POST.get("item")))
+            price_item = fetch(selectors.fee_item_detail, request.user, _int(request.POST.get("item")))
             if price_item.project_id != project.pk:
                 raise PermissionDenied
             if price_form.is_valid():
@@ -91,7 +92,7 @@ def fee_items(request):
                     messages.success(request, _("已新增价格版本"))
                     return redirect("billing:fee_items")
                 except DomainError as exc:
-                    fail(price_form, exc)
+                    form_error(price_form, exc)
     today = timezone.localdate()
     items = list(selectors.fee_items_for(request.user, project))
     for item in items:
@@ -135,7 +136,7 @@ def runs(request):
                 )
                 return redirect("billing:runs")
             except DomainError as exc:
-                fail(form, exc)
+                form_error(form, exc)
     return render(
         request,
         "billing/runs.html",
@@ -161,14 +162,14 @@ def bills(request):
 
 @login_required
 def bill(request, pk: int):
-    obj = _staff_row(request, fetch(selectors.bill_detail, request, pk))
+    obj = _staff_row(request, fetch(selectors.bill_detail, request.user, pk))
     form = CreditForm()
     if request.method == "POST":
         if not can_request_credit(request.user, obj.project_id):
             raise PermissionDenied
         form = CreditForm(request.POST)
         if form.is_valid():
-            line = fetch(selectors.line_detail, request, form.cleaned_data["line"])
+            line = fetch(selectors.line_detail, request.user, form.cleaned_data["line"])
             if line.bill_id != obj.pk:
                 raise PermissionDenied
             try:
@@ -181,7 +182,7 @@ def bill(request, pk: int):
                 messages.success(request, _("冲减申请已提交，待审批"))
                 return redirect("billing:bill", pk=obj.pk)
             except DomainError as exc:
-                fail(form, exc)
+                form_error(form, exc)
     return render(
         request,
         "billing/bill.html",
@@ -199,7 +200,7 @@ def bill(request, pk: int):
 @login_required
 @require_POST
 def credit_decide(request, pk: int, decision: str):
-    note = _staff_row(request, fetch(selectors.credit_note_detail, request, pk), can_approve_adjustments)
+    note = _staff_row(request, fetch(selectors.credit_note_detail, request.user, pk), can_approve_adjustments)
     try:
         if decision == "approve":
             services.credit_note_approve(note, actor=request.user)
@@ -250,7 +251,7 @@ def desk(request):
                     )
                     return redirect("billing:receipt", pk=payment.receipt.pk)
                 except DomainError as exc:
-                    fail(form, exc)
+                    form_error(form, exc)
     return render(
         request,
         "billing/desk.html",
@@ -281,14 +282,14 @@ def _desk_refund(request, project, holder, account):
             messages.success(request, _("退款申请 %(n)s 已提交，待审批后退款") % {"n": refund.number})
             return form, redirect("billing:refund", pk=refund.pk)
         except DomainError as exc:
-            fail(form, exc)
+            form_error(form, exc)
     return form, None
 
 
 @login_required
 def refund(request, pk: int):
     """A refund's voucher (退款凭证): printable; the approver pays or rejects it here."""
-    obj = _staff_row(request, fetch(selectors.refund_detail, request, pk))
+    obj = _staff_row(request, fetch(selectors.refund_detail, request.user, pk))
     can_decide = (
         obj.status == obj.Status.PENDING
         and can_approve_adjustments(request.user, obj.project_id)
@@ -310,7 +311,7 @@ def refund(request, pk: int):
 @login_required
 @require_POST
 def refund_decide(request, pk: int, decision: str):
-    obj = _staff_row(request, fetch(selectors.refund_detail, request, pk), can_approve_adjustments)
+    obj = _staff_row(request, fetch(selectors.refund_detail, request.user, pk), can_approve_adjustments)
     try:
         if decision == "approve":
             services.refund_approve(obj, actor=request.user)
@@ -337,7 +338,7 @@ def payments(request):
 
 
 def _receipt_context(request, pk: int) -> dict:
-    receipt = _staff_row(request, fetch(selectors.receipt_detail, request, pk))
+    receipt = _staff_row(request, fetch(selectors.receipt_detail, request.user, pk))
     return {"receipt": receipt, "payment": receipt.payment, "rows": selectors.receipt_lines(receipt)}
 
 
@@ -383,7 +384,7 @@ def payment_reverse(request, pk: int):
 @login_required
 def sandbox_pay(request, out_trade_no: str):
     """The sandbox provider's own page (stands in for WeChat Pay's cashier): confirm and pay."""
-    order = fetch(selectors.online_order_for, request, out_trade_no)
+    order = fetch(selectors.online_order_for, request.user, out_trade_no)
     back = request.GET.get("return") or request.POST.get("return") or ""
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = ""
@@ -427,8 +428,7 @@ def expenses(request):
                 messages.success(request, _("已登记支出 %(number)s") % {"number": expense.number})
                 return redirect("billing:expenses")
             except DomainError as exc:
-                field = exc.field if exc.field in form.fields else None
-                form.add_error(field, exc.message)
+                form_error(form, exc)
     f = ExpenseFilter(request.GET, queryset=selectors.expenses_for(request.user, project))
     table = paginate(request, ExpenseTable(f.qs))
     filtered = any(v for k, v in request.GET.items() if k not in ("page", "per_page", "sort"))
@@ -449,10 +449,7 @@ def expenses(request):
 @login_required
 @require_POST
 def expense_reverse_view(request, pk: int):
-    try:
-        expense = selectors.expense_detail(request.user, pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    expense = fetch(selectors.expense_detail, request.user, pk)
     if not scope_of(request.user).is_staff_member or not can_record_expenses(
         request.user, expense.project_id
     ):
@@ -489,8 +486,7 @@ def expense_categories(request):
                 messages.success(request, _("已新增支出类别“%(name)s”") % {"name": category.name})
                 return redirect("billing:expense_categories")
             except DomainError as exc:
-                field = exc.field if exc.field in form.fields else None
-                form.add_error(field, exc.message)
+                form_error(form, exc)
     rows = []
     for category, used in selectors.expense_categories_with_use(request.user, project):
         rows.append(

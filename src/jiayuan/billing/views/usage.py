@@ -7,7 +7,6 @@ from datetime import date
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,19 +14,12 @@ from django.utils.translation import gettext as _
 from jiayuan.billing.models import Meter
 from jiayuan.billing.permissions import can_read_meters, can_view_billing
 from jiayuan.billing.selectors import holdings, usage
-from jiayuan.core.errors import NotFound
 from jiayuan.core.scoping import scope_of
+from jiayuan.core.web import current_project, fetch
 
 
 def _reader(user, project_id) -> bool:
     return can_read_meters(user, project_id) or can_view_billing(user, project_id)
-
-
-def _project(request):
-    project = getattr(request, "project", None)
-    if not scope_of(request.user).is_staff_member or not project or not _reader(request.user, project.pk):
-        raise PermissionDenied(_("您没有此页面的权限"))
-    return project
 
 
 def _month(raw: str | None) -> date:
@@ -44,7 +36,7 @@ def _month(raw: str | None) -> date:
 @login_required
 def meter_usage(request):
     """Per meter kind and month, the project's usage; the meters flagged this month (R7.5)."""
-    project = _project(request)
+    project = current_project(request, _reader, _("您没有此页面的权限"))
     month = _month(request.GET.get("month"))
     kind = request.GET.get("kind", "")
     kind = kind if kind in Meter.Kind.values else ""
@@ -71,10 +63,7 @@ def meter_usage(request):
 @login_required
 def meter_usage_detail(request, pk: int):
     """One meter: usage per month against its trailing average, and its readings (paginated)."""
-    try:
-        meter = holdings.meter_get(request.user, pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    meter = fetch(holdings.meter_get, request.user, pk)
     if not scope_of(request.user).is_staff_member or not _reader(request.user, meter.project_id):
         raise PermissionDenied
     readings = meter.readings.select_related("read_by", "bill").order_by("-read_on", "-id")
