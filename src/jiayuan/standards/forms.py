@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jiayuan.core.web import MarksInvalid
 from jiayuan.standards.models import Comparator, DeadlineUnit, Kind, Period
 from jiayuan.standards.values import format_amount
 
@@ -15,19 +16,7 @@ _KIND_FIELDS = {
 }
 
 
-class _MarksInvalid:
-    """Bootstrap shows an error only on a field whose widget has ``is-invalid``."""
-
-    def add_error(self, field, error):
-        super().add_error(field, error)
-        for name in self._errors:
-            if name in self.fields:
-                css = self.fields[name].widget.attrs.get("class", "")
-                if "is-invalid" not in css:
-                    self.fields[name].widget.attrs["class"] = f"{css} is-invalid".strip()
-
-
-class ValuesForm(_MarksInvalid, forms.Form):
+class ValuesForm(MarksInvalid, forms.Form):
     """New values for a standard; which fields show depends on the kind (``_KIND_FIELDS``). Range and
     consistency checks live in the service, so the page and the API refuse the same things."""
 
@@ -124,7 +113,7 @@ class ValuesForm(_MarksInvalid, forms.Form):
         return kwargs
 
 
-class ResetForm(_MarksInvalid, forms.Form):
+class ResetForm(MarksInvalid, forms.Form):
     reason = forms.CharField(
         label=_("恢复原因"),
         max_length=200,

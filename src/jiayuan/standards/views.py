@@ -5,22 +5,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jiayuan.core.errors import DomainError
+from jiayuan.core.web import run_service
 from jiayuan.standards import selectors, services
 from jiayuan.standards.filters import StandardFilter
 from jiayuan.standards.forms import ResetForm, ValuesForm
 from jiayuan.standards.models import Standard
 from jiayuan.standards.permissions import can_edit_company_standard, can_override_standard, can_view_standards
-
-
-def _current_project(request):
-    project = getattr(request, "project", None)
-    return project if project else None
 
 
 def _require_viewer(request) -> None:
@@ -31,7 +25,7 @@ def _require_viewer(request) -> None:
 @login_required
 def standard_list(request):
     _require_viewer(request)
-    project = _current_project(request)
+    project = request.project or None
     filterset = StandardFilter(
         request.GET or None,
         queryset=Standard.objects.visible_to(request.user),
@@ -54,7 +48,7 @@ def standard_list(request):
 def _detail_context(request, standard: Standard, **given) -> dict:
     """Everything the record page shows; ``given`` carries bound forms with errors and the modal to
     reopen after a refused POST."""
-    project = _current_project(request)
+    project = request.project or None
     user = request.user
     project_values = selectors.project_values(user, standard)
     current = next((pv for pv in project_values if project and pv.project.pk == project.pk), None)
@@ -101,19 +95,11 @@ def standard_detail(request, pk: int):
 
 
 def _run(request, standard, form, call, *, modal: str, form_key: str, success: str):
-    """Validate ``form``, run the service ``call``; on a domain error show it next to the field."""
-    if form.is_valid():
-        try:
-            call(form)
-        except DomainError as exc:
-            if exc.status == 404:
-                raise Http404(exc.message)
-            if exc.status == 403:
-                raise PermissionDenied(exc.message)
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, success)
-            return redirect("standards:detail", pk=standard.pk)
+    """Validate ``form`` and run the service ``call`` (core.web.run_service); when either refuses, the
+    record page comes back with the modal open on the form and its errors."""
+    if form.is_valid() and run_service(form, call) is not None:
+        messages.success(request, success)
+        return redirect("standards:detail", pk=standard.pk)
     context = _detail_context(request, standard, **{form_key: form, "open_modal": modal})
     return render(request, "standards/detail.html", context, status=422)
 
@@ -122,13 +108,15 @@ def _run(request, standard, form, call, *, modal: str, form_key: str, success: s
 @require_POST
 def standard_override_view(request, pk: int):
     standard = _visible_standard(request, pk)
-    project = _current_project(request)
+    project = request.project or None
     if project is None or not can_override_standard(request.user, project):
         raise PermissionDenied("只有本项目的项目经理或公司管理员可以调整本项目的服务标准")
     form = ValuesForm(request.POST, kind=standard.kind)
 
-    def call(f):
-        services.standard_override(standard, actor=request.user, project=project, **f.service_kwargs())
+    def call(data):
+        return services.standard_override(
+            standard, actor=request.user, project=project, **form.service_kwargs()
+        )
 
     return _run(
         request,
@@ -145,15 +133,13 @@ def standard_override_view(request, pk: int):
 @require_POST
 def standard_reset_view(request, pk: int):
     standard = _visible_standard(request, pk)
-    project = _current_project(request)
+    project = request.project or None
     if project is None or not can_override_standard(request.user, project):
         raise PermissionDenied("只有本项目的项目经理或公司管理员可以调整本项目的服务标准")
     form = ResetForm(request.POST)
 
-    def call(f):
-        services.standard_reset(
-            standard, actor=request.user, project=project, reason=f.cleaned_data["reason"]
-        )
+    def call(data):
+        return services.standard_reset(standard, actor=request.user, project=project, reason=data["reason"])
 
     return _run(
         request,
@@ -174,8 +160,8 @@ def standard_default_view(request, pk: int):
         raise PermissionDenied("只有公司管理员可以调整公司默认标准")
     form = ValuesForm(request.POST, kind=standard.kind)
 
-    def call(f):
-        services.standard_set_default(standard, actor=request.user, **f.service_kwargs())
+    def call(data):
+        return services.standard_set_default(standard, actor=request.user, **form.service_kwargs())
 
     return _run(
         request,
