@@ -113,13 +113,24 @@ def make_estate_orm(project, n: int) -> None:
     )
 
 
-def raw_month(cur, project_id: int, period: date, due: date) -> list[tuple[str, float]]:
-    """The rows of one billing run, by hand: bills, two lines each, one entry per bill, its journal lines.
-    Returns the seconds each statement took (the ANALYZE that follows it included)."""
+AREA_AMOUNT = "round(u.building_area * 2.5, 2)"
+
+
+def raw_month(
+    cur, project_id: int, period: date, due: date, *, run: int, user: int
+) -> list[tuple[str, float]]:
+    """The rows of one billing run, by hand: bills, two lines each, one entry per bill, its journal lines
+    (Dr 1122 the total, Cr 6001.<item> each line's amount), with the run and the user on them as the run
+    writes them. Each statement reads only the month's rows: the
+    month's bills by their period, its entries by their date (bills are issued, and their entries dated, on
+    the 1st); the journal lines are priced from the units like the bill lines, not read back from them.
+    Returns the seconds each statement took (with the ANALYZE of the table a later statement reads)."""
     from jiayuan.billing.models import Bill, BillLine, JournalEntry, JournalLine
 
     params = {
         "project": project_id,
+        "run": run,
+        "user": user,
         "period": period,
         "due": due,
         "ym": f"{period:%Y%m}",
@@ -134,13 +145,15 @@ def raw_month(cur, project_id: int, period: date, due: date) -> list[tuple[str, 
                 "number": "'ZD-' || %(ym)s || '-' || u.address",
                 "kind": "'periodic'",
                 "period": "%(period)s",
+                "run_id": "%(run)s",
                 "unit_id": "u.id",
                 "issued_on": "%(period)s",
                 "due_on": "%(due)s",
-                "total": "round(u.building_area * 2.5, 2) + 10",
+                "total": f"{AREA_AMOUNT} + 10",
                 "status": "'unpaid'",
             },
             "FROM estate_unit u WHERE u.project_id = %(project)s",
+            "billing_bill",
         ),
         (
             BillLine,
@@ -152,11 +165,12 @@ def raw_month(cur, project_id: int, period: date, due: date) -> list[tuple[str, 
                 "quantity": f"CASE WHEN {area} THEN u.building_area ELSE 1 END",
                 "unit_price": f"CASE WHEN {area} THEN 2.5 ELSE 10 END",
                 "days": "30",
-                "amount": f"CASE WHEN {area} THEN round(u.building_area * 2.5, 2) ELSE 10 END",
+                "amount": f"CASE WHEN {area} THEN {AREA_AMOUNT} ELSE 10 END",
             },
             """FROM billing_bill b JOIN estate_unit u ON u.id = b.unit_id
                JOIN billing_feeitem f ON f.project_id = b.project_id AND f.kind IN ('area', 'fixed')
                WHERE b.project_id = %(project)s AND b.period = %(period)s""",
+            None,
         ),
         (
             JournalEntry,
@@ -167,49 +181,48 @@ def raw_month(cur, project_id: int, period: date, due: date) -> list[tuple[str, 
                 "memo": "'出账 ' || b.number",
                 "source": "'bill'",
                 "source_id": "b.id",
+                "created_by_id": "%(user)s",
                 "created_at": "now()",
             },
             "FROM billing_bill b WHERE b.project_id = %(project)s AND b.period = %(period)s",
+            "billing_journalentry",
         ),
-        (  # Dr receivable per bill
+        (  # Dr receivable and Cr income per fee item, of the month's entries only (by their date)
             JournalLine,
             {
                 "project_id": "e.project_id",
                 "entry_id": "e.id",
-                "account_id": "a.id",
-                "debit": "b.total",
+                "account_id": "k.account_id",
+                "debit": "CASE WHEN k.kind = 'receivable' THEN b.total ELSE 0 END",
+                "credit": f"CASE k.kind WHEN 'area' THEN {AREA_AMOUNT} WHEN 'fixed' THEN 10 ELSE 0 END",
                 "unit_id": "b.unit_id",
             },
             """FROM billing_journalentry e JOIN billing_bill b ON b.id = e.source_id
-               JOIN billing_account a ON a.project_id = e.project_id AND a.code = '1122'
-               WHERE e.project_id = %(project)s AND e.source = 'bill' AND b.period = %(period)s""",
-        ),
-        (  # Cr income per line
-            JournalLine,
-            {
-                "project_id": "e.project_id",
-                "entry_id": "e.id",
-                "account_id": "a.id",
-                "credit": "l.amount",
-                "unit_id": "b.unit_id",
-            },
-            """FROM billing_journalentry e JOIN billing_bill b ON b.id = e.source_id
-               JOIN billing_billline l ON l.bill_id = b.id JOIN billing_feeitem f ON f.id = l.fee_item_id
-               JOIN billing_account a ON a.project_id = e.project_id AND a.code = '6001.' || f.code
-               WHERE e.project_id = %(project)s AND e.source = 'bill' AND b.period = %(period)s""",
+               JOIN estate_unit u ON u.id = b.unit_id
+               CROSS JOIN (
+                   SELECT a.id AS account_id, 'receivable' AS kind FROM billing_account a
+                    WHERE a.project_id = %(project)s AND a.code = '1122'
+                   UNION ALL
+                   SELECT a.id, f.kind FROM billing_feeitem f
+                     JOIN billing_account a ON a.project_id = f.project_id AND a.code = '6001.' || f.code
+                    WHERE f.project_id = %(project)s AND f.kind IN ('area', 'fixed')
+               ) k
+               WHERE e.project_id = %(project)s AND e.source = 'bill' AND e.date = %(period)s
+                 AND b.project_id = %(project)s AND b.period = %(period)s""",
+            None,
         ),
     ]
     took = []
-    for (model, chosen, rest), what in zip(statements, STATEMENT_NAMES, strict=True):
+    for (model, chosen, rest, analyze), what in zip(statements, STATEMENT_NAMES, strict=True):
         start = time.perf_counter()
         _kit.insert_select(cur, model, chosen, rest, params)
-        # the next statement joins the rows just written: give the planner their real size
-        cur.execute("ANALYZE billing_bill, billing_billline, billing_journalentry")
+        if analyze:  # a later statement reads the rows just written: give the planner their real size
+            cur.execute(f"ANALYZE {analyze}")
         took.append((what, time.perf_counter() - start))
     return took
 
 
-STATEMENT_NAMES = ("bills", "bill lines", "entries", "journal lines Dr", "journal lines Cr")
+STATEMENT_NAMES = ("bills", "bill lines", "entries", "journal lines")
 
 
 def month_rows(project_id: int, period: date) -> int:
@@ -429,15 +442,17 @@ def run(mode: _kit.Mode) -> None:
                 project=project, period=period, status="done", bills_created=units_wanted
             )
             return 1.0
-        start = time.perf_counter()
         with transaction.atomic():
+            run = BillingRun.objects.create(
+                project=project, period=period, status="done", bills_created=units_wanted, started_by=admin
+            )
+            start = time.perf_counter()
             with connection.cursor() as cur:
-                steps = raw_month(cur, project.pk, period, next_month(period))
+                steps = raw_month(cur, project.pk, period, next_month(period), run=run.pk, user=admin.pk)
             written = time.perf_counter()
         took = time.perf_counter() - start
         raw_steps[:] = [*steps, ("commit (deferred checks)", start + took - written)]
         assert Bill.objects.filter(project=project, period=period).count() == units_wanted
-        BillingRun.objects.create(project=project, period=period, status="done", bills_created=units_wanted)
         return took
 
     ratios = []

@@ -13,4 +13,5 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     "outbox-deliver": {"task": "jiayuan.core.tasks.deliver_outbox", "schedule": 30.0},
     "service-timers-sweep": {"task": "jiayuan.service.tasks.sweep_timers", "schedule": 60.0},
+    "billing-ledgers-close": {"task": "jiayuan.billing.tasks.close_ledgers", "schedule": 3600.0},
 }

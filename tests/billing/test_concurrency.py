@@ -1,5 +1,7 @@
 """Real concurrency on PostgreSQL (skipped on SQLite, which has one writer at a time)."""
 
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from decimal import Decimal
@@ -8,7 +10,15 @@ import pytest
 from django.db import IntegrityError, connection, connections, transaction
 
 from jiayuan.billing import ledger, services
-from jiayuan.billing.models import Allocation, Bill, JournalEntry, JournalLine, Payment, Receipt
+from jiayuan.billing.models import (
+    Allocation,
+    Bill,
+    JournalEntry,
+    JournalLine,
+    Payment,
+    PeriodBalance,
+    Receipt,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -100,3 +110,41 @@ def test_r7_3_database_refuses_an_unbalanced_entry_and_edits_of_lines(pg, world)
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         JournalLine.objects.filter(entry=ok).update(debit=Decimal("6"))
+
+
+def test_r7_3_a_month_is_not_closed_while_an_entry_dated_in_it_is_uncommitted(pg, world):
+    """Closing waits for the postings in flight (the books' advisory lock), so the entry is in the sums."""
+    posted, release = threading.Event(), threading.Event()
+
+    @_in_thread
+    def post(_):
+        with transaction.atomic():
+            ledger.post(
+                world.p1.pk,
+                number="LATE",
+                on=date(2026, 11, 30),
+                memo="late",
+                source="t",
+                lines=[ledger.Dr(ledger.RECEIVABLE, "7"), ledger.Cr(ledger.PREPAID, "7")],
+            )
+            posted.set()
+            assert release.wait(10)
+
+    @_in_thread
+    def close(_):
+        return ledger.close_months(world.p1.pk, today=date(2026, 12, 5))
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        poster = pool.submit(post, None)
+        assert posted.wait(10)
+        closer = pool.submit(close, None)
+        time.sleep(0.5)
+        assert not closer.done()  # waiting for the posting to commit
+        release.set()
+        poster.result()
+        assert closer.result() == date(2026, 12, 1)
+    stored = PeriodBalance.objects.filter(project=world.p1, month=date(2026, 11, 1))
+    assert {(b.account.code, b.debit, b.credit) for b in stored} == {
+        (ledger.RECEIVABLE, Decimal("7.00"), Decimal("0.00")),
+        (ledger.PREPAID, Decimal("0.00"), Decimal("7.00")),
+    }

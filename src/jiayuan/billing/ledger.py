@@ -5,22 +5,37 @@ before anything is written; the database refuses a two-sided or negative line on
 (``journal_line_one_side``), and on PostgreSQL a deferred constraint trigger refuses a transaction that
 leaves any entry unbalanced. ``post_many()`` is the same for a batch in bulk SQL, and ``post_rows()`` for
 plain rows without model instances (a billing run, COPY on PostgreSQL).
+
+Closed months (结账, docs/billing.md): every month before the current one is closed on the first read of
+the trial balance in a new month (or by ``jiayuan close_ledger``): its per-account sums are stored in
+``PeriodBalance`` once, so the trial balance adds those and the lines of the open months only. Posting an
+entry dated in a closed month reopens the books from that month in the same transaction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import DecimalField, Q, Sum, Value
-from django.db.models.functions import Coalesce, Round
+from django.db.models.functions import Coalesce, Round, TruncMonth
 from django.utils import timezone
 
-from jiayuan.billing.models import ZERO, Account, Channel, JournalEntry, JournalLine
+from jiayuan.billing.models import (
+    ZERO,
+    Account,
+    Channel,
+    JournalEntry,
+    JournalLine,
+    LedgerClose,
+    PeriodBalance,
+)
+from jiayuan.billing.pricing import month_start, next_month
 from jiayuan.core.errors import ValidationFailed
+from jiayuan.org.models import Project
 
 RECEIVABLE = "1122"
 PREPAID = "2203"
@@ -140,7 +155,15 @@ def post_many(project_id: int, drafts: Sequence[Draft], *, actor=None, chart: Ch
     """Post many entries in two bulk INSERTs (entries, then lines). All are checked first."""
     for draft in drafts:
         check_balanced(draft.lines)
+    if not drafts:
+        return []
     chart = chart or Chart(project_id)
+    with transaction.atomic(savepoint=False):
+        return _post_many(project_id, drafts, actor, chart)
+
+
+def _post_many(project_id: int, drafts: Sequence[Draft], actor, chart: Chart) -> list[JournalEntry]:
+    reopen_from(project_id, min(d.on for d in drafts))
     entries = JournalEntry.objects.bulk_create(
         [
             JournalEntry(
@@ -249,6 +272,15 @@ def post_rows(project_id: int, entries: Sequence[tuple], *, actor=None) -> list[
             credit += cr
         if debit != credit:
             raise ValidationFailed(f"借贷不平衡：借方 {debit}，贷方 {credit}")
+    if not entries:
+        return []
+    with transaction.atomic(savepoint=False):
+        return _post_rows(project_id, entries, actor)
+
+
+def _post_rows(project_id: int, entries: Sequence[tuple], actor) -> list[int]:
+    # the dates come as the database takes them (ISO text on SQLite)
+    reopen_from(project_id, min(date.fromisoformat(str(entry[1])) for entry in entries))
     ids = reserve_ids(JournalEntry, len(entries))
     by = actor.pk if getattr(actor, "pk", None) else None
     now = connection.ops.adapt_datetimefield_value(timezone.now())
@@ -321,27 +353,164 @@ def _prepaid_by(project_id: int, field: str, ids: Iterable[int] | None, **extra)
     return {r[field]: _q(r["bal"]) for r in rows}
 
 
-def trial_balance(project_id: int, *, until: date | None = None) -> list[dict]:
-    """Per account: total debits, total credits and the balance (debit − credit), in code order."""
-    qs = JournalLine.objects.filter(project_id=project_id)
+# --- closed months and the trial balance ----------------------------------------------------------------
+
+# PostgreSQL advisory lock of a project's books (class, project): posting holds it shared until commit,
+# closing holds it alone, so months are never closed while an entry that could fall in them is uncommitted.
+# SQLite needs none: one writer at a time, transactions opened IMMEDIATE.
+_BOOKS_LOCK = 7301
+
+
+def _lock_books(project_id: int, *, alone: bool) -> None:
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        fn = "pg_advisory_xact_lock" if alone else "pg_advisory_xact_lock_shared"
+        cursor.execute(f"SELECT {fn}(%s, %s)", [_BOOKS_LOCK, project_id % 2**31])
+
+
+def reopen_from(project_id: int, day: date) -> None:
+    """Before posting entries dated ``day`` or later (in the posting's transaction): when ``day`` falls in a
+    closed month, reopen the books from that month — its stored balances and those after it are dropped and
+    the next read closes them again. Entries are never edited, so this is the only way a closed month's
+    sums can change. One UPDATE that matches nothing in the usual case (an entry dated in an open month)."""
+    _lock_books(project_id, alone=False)
+    month = month_start(day)
+    if LedgerClose.objects.filter(project_id=project_id, open_from__gt=month).update(open_from=month):
+        PeriodBalance.objects.filter(project_id=project_id, month__gte=month).delete()
+
+
+def _open_from(project_id: int) -> date | None:
+    return LedgerClose.objects.filter(project_id=project_id).values_list("open_from", flat=True).first()
+
+
+def close_months(project_id: int, *, today: date | None = None) -> date | None:
+    """Close every month of a project before the month of ``today`` (default: the local date) that is not
+    closed yet: one grouped query over the lines of those months stores their per-account sums. Idempotent
+    (a second call finds nothing to close). Returns the first month still open (None: no lines yet)."""
+    target = month_start(today or timezone.localdate())
+    current = _open_from(project_id)
+    if current is not None and current >= target:
+        return current
+    with transaction.atomic():
+        _lock_books(project_id, alone=True)  # waits for the postings in flight
+        current = _open_from(project_id)
+        if current is not None and current >= target:
+            return current
+        lines = JournalLine.objects.filter(project_id=project_id, entry__date__lt=target)
+        if current is not None:
+            lines = lines.filter(entry__date__gte=current)
+        sums = (
+            lines.annotate(month=TruncMonth("entry__date"))
+            .values("account_id", "month")
+            .annotate(debit=_sum("debit"), credit=_sum("credit"))
+            .order_by()
+        )
+        PeriodBalance.objects.bulk_create(
+            [
+                PeriodBalance(
+                    project_id=project_id,
+                    account_id=row["account_id"],
+                    month=row["month"],
+                    debit=_q(row["debit"]),
+                    credit=_q(row["credit"]),
+                )
+                for row in sums
+            ],
+            batch_size=1000,
+        )
+        LedgerClose.objects.update_or_create(project_id=project_id, defaults={"open_from": target})
+    return target
+
+
+def close_all(*, today: date | None = None) -> int:
+    """``close_months`` for every project (``jiayuan close_ledger``, the hourly task). Returns the number of
+    projects."""
+    project_ids = list(Project.objects.order_by("pk").values_list("pk", flat=True))
+    for project_id in project_ids:
+        close_months(project_id, today=today)
+    return len(project_ids)
+
+
+def _cut(open_from: date | None, until: date | None) -> date:
+    """The first month summed from the journal: the first open month, or the month of ``until`` when it
+    ends inside a closed month (the month after it when ``until`` is its last day)."""
+    cut = open_from or date.min
     if until is not None:
-        qs = qs.filter(entry__date__lte=until)
-    rows = (
-        qs.values("account_id", "account__code", "account__name", "account__kind")
-        .annotate(debit=_sum("debit"), credit=_sum("credit"))
-        .order_by("account__code")
-    )
-    return [
-        {
-            "code": r["account__code"],
-            "name": r["account__name"],
-            "kind": r["account__kind"],
-            "debit": _q(r["debit"]),
-            "credit": _q(r["credit"]),
-            "balance": _q(r["debit"]) - _q(r["credit"]),
-        }
-        for r in rows
+        last_day = (until + timedelta(days=1)).day == 1
+        cut = min(cut, next_month(until) if last_day else month_start(until))
+    return cut
+
+
+def _sums(project_id: int, cut: date, until: date | None) -> tuple[dict[int, list], date | None]:
+    """Per account ``[debit, credit]``: the stored months before ``cut`` plus the lines dated ``cut`` (up
+    to ``until``) or later, and the first open month as seen by the same statement (one snapshot)."""
+    ops = connection.ops
+    params = [
+        project_id,
+        project_id,
+        ops.adapt_datefield_value(cut),
+        project_id,
+        ops.adapt_datefield_value(cut),
     ]
+    until_sql = ""
+    if until is not None:
+        until_sql = "AND e.date <= %s"
+        params.append(ops.adapt_datefield_value(until))
+    # Tables and columns are the models'; every value is a parameter. The first open month comes first: its
+    # row gives the UNION its column types.
+    sql = f"""
+        SELECT NULL, NULL, NULL, open_from FROM {LedgerClose._meta.db_table} WHERE project_id = %s
+        UNION ALL
+        SELECT account_id, sum(debit), sum(credit), NULL FROM {PeriodBalance._meta.db_table}
+         WHERE project_id = %s AND month < %s GROUP BY account_id
+        UNION ALL
+        SELECT l.account_id, sum(l.debit), sum(l.credit), NULL
+          FROM {JournalLine._meta.db_table} l JOIN {JournalEntry._meta.db_table} e ON e.id = l.entry_id
+         WHERE l.project_id = %s AND e.date >= %s {until_sql} GROUP BY l.account_id
+    """  # noqa: S608
+    totals: dict[int, list] = {}
+    seen = None
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for account_id, debit, credit, open_from in cursor.fetchall():
+            if account_id is None:
+                seen = open_from if isinstance(open_from, date) else date.fromisoformat(str(open_from))
+                continue
+            pair = totals.setdefault(account_id, [ZERO, ZERO])
+            pair[0] += _q(debit)
+            pair[1] += _q(credit)
+    return totals, seen
+
+
+def trial_balance(project_id: int, *, until: date | None = None) -> list[dict]:
+    """Per account: total debits, total credits and the balance (debit − credit), in code order — of the
+    entries dated ``until`` or earlier when given. Closes the months not closed yet (``close_months``),
+    then adds their stored sums to the lines of the open months."""
+    open_from = close_months(project_id)
+    for _attempt in range(3):
+        totals, seen = _sums(project_id, _cut(open_from, until), until)
+        if seen == open_from:
+            break
+        # closed or reopened between the two reads: again with what the sums' own snapshot saw
+        open_from = seen
+    else:  # the books kept moving: every line, as before there were closed months
+        totals, _ = _sums(project_id, date.min, until)
+    accounts = Account.objects.filter(pk__in=list(totals)).values_list("pk", "code", "name", "kind")
+    rows = []
+    for pk, code, name, kind in sorted(accounts, key=lambda a: a[1]):
+        debit, credit = totals[pk]
+        rows.append(
+            {
+                "code": code,
+                "name": name,
+                "kind": kind,
+                "debit": debit,
+                "credit": credit,
+                "balance": debit - credit,
+            }
+        )
+    return rows
 
 
 def unbalanced_entries(project_id: int | None = None):

@@ -21,7 +21,7 @@ from jiayuan.billing.models.holdings import (
     MeterReplacement,
     TrustItem,
 )
-from jiayuan.billing.models.ledger import Account, JournalEntry, JournalLine
+from jiayuan.billing.models.ledger import Account, JournalEntry, JournalLine, LedgerClose, PeriodBalance
 from jiayuan.billing.models.payments import Allocation, Channel, OnlineOrder, Payment, Receipt, Refund
 
 __all__ = [
@@ -41,11 +41,13 @@ __all__ = [
     "FeeItem",
     "JournalEntry",
     "JournalLine",
+    "LedgerClose",
     "Meter",
     "MeterReading",
     "MeterReplacement",
     "OnlineOrder",
     "Payment",
+    "PeriodBalance",
     "PriceVersion",
     "Receipt",
     "Refund",
