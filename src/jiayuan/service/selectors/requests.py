@@ -4,7 +4,7 @@ return-visit queue, and per-state counts. Every read starts from ``readable(user
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Prefetch, Q, QuerySet
@@ -201,11 +201,19 @@ def recent_requests(user, project, *, unit=None, caller=None, days: int = RECENT
     )
 
 
+def price_of(item, on: date | None = None) -> Decimal | None:
+    """The menu price of a special-service item in force on ``on`` (today by default)."""
+    from jiayuan.billing.models import PriceVersion
+
+    on = on or timezone.localdate()
+    version = PriceVersion.objects.filter(fee_item=item, valid_from__lte=on).order_by("-valid_from").first()
+    return None if version is None else Decimal(version.unit_price).quantize(Decimal("0.01"))
+
+
 def special_menu(user, project_id: int) -> list[tuple]:
     """The project's special-service menu (R8.1): billing's active fee items of kind special with their
     price in force today; unpriced items are not offered."""
     from jiayuan.billing.models import FeeItem
-    from jiayuan.service.services.special import price_of
 
     items = FeeItem.objects.visible_to(user).filter(
         project_id=project_id, kind=FeeItem.Kind.SPECIAL, active=True

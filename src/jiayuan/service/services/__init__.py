@@ -32,7 +32,7 @@ from jiayuan.service.services.requests import (
     sampled_for_visit,
     visit_share,
 )
-from jiayuan.service.services.special import price_of, request_agree_delay, special_charge
+from jiayuan.service.services.special import request_agree_delay, special_charge
 from jiayuan.service.services.timers import kinds_for, timers_sweep
 
 __all__ = [
@@ -41,7 +41,6 @@ __all__ = [
     "complaint_feedback",
     "complaint_judge",
     "kinds_for",
-    "price_of",
     "referral_answer",
     "referral_feedback",
     "referral_send",

@@ -10,32 +10,26 @@ per order (``ServiceRequest.charge``), a second call returns it.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
-from jiayuan.billing.models import Bill, FeeItem, PriceVersion
+from jiayuan.billing.models import Bill, FeeItem
 from jiayuan.billing.permissions import can_manage_fees
 from jiayuan.billing.services import Holder, charge_create
 from jiayuan.core.errors import Conflict, ValidationFailed
 from jiayuan.core.worktime import deadline
 from jiayuan.service import permissions as perms
 from jiayuan.service.models import RequestType, ServiceRequest, Timer, TimerKind
+from jiayuan.service.selectors import price_of
 from jiayuan.service.services._common import lock, now, require, tell, tell_requester, text
 from jiayuan.service.services.timers import SPECIAL_EARLY, STANDARD_OF, version_of
 from jiayuan.service.transitions import REQUEST
 
 # The agreed later arrival of the three-minute exception is at most this far ahead (bounds the input).
 MAX_DELAY = timedelta(days=7)
-
-
-def price_of(item: FeeItem, on: date | None = None) -> Decimal | None:
-    """The menu price of a special-service item in force on ``on`` (today by default)."""
-    on = on or timezone.localdate()
-    version = PriceVersion.objects.filter(fee_item=item, valid_from__lte=on).order_by("-valid_from").first()
-    return None if version is None else Decimal(version.unit_price).quantize(Decimal("0.01"))
 
 
 def menu_item(project_id: int, fee_item, at: datetime) -> tuple[FeeItem, Decimal]:
