@@ -19,6 +19,8 @@ from jiayuan.core.web import (
     done,
     fetch,
     form_error,
+    parse_id,
+    requested_project_id,
     run_service,
 )
 
@@ -189,3 +191,32 @@ def test_an_action_says_who_may_use_it_and_calls_its_service(world):
     assert (act.confirm, act.files, act.form_kwargs) == ("", False, None)
     with pytest.raises(FrozenInstanceError):
         act.title = "别的"
+
+
+# --- requested_project_id and parse_id ---------------------------------------------------------------
+
+
+def test_requested_project_id_is_an_allowed_project(world):
+    assert (
+        requested_project_id(world.manager, str(world.p1.pk), {world.p1.pk}, forbidden="不行") == world.p1.pk
+    )
+
+
+def test_requested_project_id_refuses_an_own_project_without_the_right(world):
+    with pytest.raises(PermissionDenied, match="没有该项目的权限"):
+        requested_project_id(world.manager, str(world.p1.pk), set(), forbidden="没有该项目的权限")
+
+
+def test_requested_project_id_does_not_reveal_another_companys_project(world):
+    for raw in (str(world.p2.pk), "999999", "abc", ""):
+        with pytest.raises(Http404):
+            requested_project_id(world.manager, raw, {world.p1.pk}, forbidden="不行")
+
+
+@pytest.mark.parametrize("raw", ["²", "1_0", " 7", "-1", "0", "1e9", "1" * 16, "", None])
+def test_parse_id_refuses_what_is_not_a_plain_positive_id(raw):
+    assert parse_id(raw) is None
+
+
+def test_parse_id_reads_a_plain_id():
+    assert parse_id("42") == 42

@@ -5,7 +5,9 @@ Services and selectors speak in domain errors (``core.errors``): the API turns t
 error's status, pages into Django's answers. Here is the page side of that mapping:
 
 - ``current_project``: the project a staff page works in, or 403 with the page's own message;
-- ``fetch``: a record through its scoped selector, or 404 with the selector's message;
+  ``requested_project_id``: the project a page spanning projects was asked for (``?project=<id>``);
+- ``fetch``: a record through its scoped selector, or 404 with the selector's message; ``parse_id``: an
+  id from a query string, or None;
 - ``run_service`` / ``form_error``: a service called with a form's data; a refusal of the user (Forbidden)
   is a 403 page, of a record (NotFound) a 404 page, anything else an error on the form, next to its field;
 - ``MarksInvalid``: a form mixin marking the fields with errors for Bootstrap;
@@ -17,6 +19,7 @@ Only Django and ``core`` are imported: every app may build on this module.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +27,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 from jiayuan.core.errors import DomainError, Forbidden, NotFound
 from jiayuan.core.scoping import scope_of
@@ -40,6 +44,30 @@ def current_project(request, check: Callable[[Any, int], bool], message: str):
     if not scope_of(request.user).is_staff_member or not project or not check(request.user, project.pk):
         raise PermissionDenied(message)
     return project
+
+
+def requested_project_id(user, raw: str, allowed, *, forbidden: str) -> int:
+    """The project a page spanning several projects (the indicator board, the staff list) was asked for
+    with ``?project=<id>``, if ``allowed`` (the ids where the user may see the page) holds it.
+
+    One of the user's own projects without the right is a 403 with ``forbidden``; anything else (another
+    company's project, a malformed id) is a 404 that does not tell whether such a project exists."""
+    project_id = parse_id(raw)
+    if project_id in allowed:
+        return project_id
+    if project_id in scope_of(user).project_ids:
+        raise PermissionDenied(forbidden)
+    raise Http404(_("项目不存在或无权查看"))
+
+
+_ID = re.compile(r"[1-9][0-9]{0,14}")
+
+
+def parse_id(raw: str | None) -> int | None:
+    """A positive id from a query string; anything else (``²``, ``1_0``, `` 7``, ``-1``, 40 digits) is None,
+    so a hand-edited URL gets a 404 or the default view, never a 500 (``str.isdigit`` passes ``²``, which
+    int() then refuses; int() itself takes ``1_0`` and spaces; the database refuses ids past 64 bits)."""
+    return int(raw) if _ID.fullmatch(raw or "") else None
 
 
 def fetch(selector: Callable[..., Any], user, *args, **kwargs):
