@@ -5,13 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jiayuan.core.errors import DomainError
 from jiayuan.core.files import DOCUMENT, upload_field
+from jiayuan.core.web import MarksInvalid
 
 _FIGURE = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
 
 
-class EntryForm(forms.Form):
+class EntryForm(MarksInvalid, forms.Form):
     """One month's figure of a catalogue indicator with its evidence (R10.1)."""
 
     numerator = forms.DecimalField(label=_("分子"), **_FIGURE)
@@ -42,9 +42,3 @@ class EntryForm(forms.Form):
             self.fields["denominator"].help_text = _("应检查或统计的总数")
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-control")
-
-    def add_domain_error(self, exc: DomainError) -> None:
-        field = exc.field if exc.field in self.fields else None
-        self.add_error(field, exc.message)
-        if field:
-            self.fields[field].widget.attrs["class"] += " is-invalid"

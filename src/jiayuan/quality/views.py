@@ -16,10 +16,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from jiayuan.core.errors import DomainError, Forbidden
 from jiayuan.core.files import serve_file
-from jiayuan.core.scoping import scope_of
 from jiayuan.core.tables import paginate
+from jiayuan.core.web import parse_id, requested_project_id, run_service
 from jiayuan.org.selectors import projects_for
 from jiayuan.quality import selectors
 from jiayuan.quality.forms import EntryForm
@@ -27,7 +26,6 @@ from jiayuan.quality.permissions import can_enter_indicators, indicator_project_
 from jiayuan.quality.services import enterable, indicator_entry_record
 from jiayuan.quality.tables import rows_table
 
-_ID = re.compile(r"[1-9][0-9]{0,14}")
 _CODE = re.compile(r"[a-z0-9_.]{1,60}")
 
 
@@ -40,12 +38,10 @@ def _project(request):
         raise PermissionDenied(_("您没有查看指标的权限"))
     raw = request.GET.get("project", "") or request.POST.get("project", "")
     if raw:
-        pid = int(raw) if _ID.fullmatch(raw) else None
-        if pid in allowed:
-            return projects_for(request.user).get(pk=pid)
-        if pid in scope_of(request.user).project_ids:
-            raise PermissionDenied(_("您没有查看该项目指标的权限"))
-        raise Http404(_("项目不存在或无权查看"))
+        forbidden = _("您没有查看该项目指标的权限")
+        return projects_for(request.user).get(
+            pk=requested_project_id(request.user, raw, allowed, forbidden=forbidden)
+        )
     current = request.project
     if current is not None and current.pk in allowed:
         return current
@@ -143,9 +139,9 @@ def entry_add(request):
     row = selectors.indicator(request.user, project, code, period)
     form = EntryForm(request.POST or None, request.FILES or None, count=row.count)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            indicator_entry_record(
+        entry = run_service(
+            form,
+            lambda data: indicator_entry_record(
                 project,
                 actor=request.user,
                 code=code,
@@ -154,12 +150,9 @@ def entry_add(request):
                 denominator=data.get("denominator"),
                 evidence=data["evidence"],
                 evidence_file=data.get("evidence_file"),
-            )
-        except Forbidden as exc:
-            raise PermissionDenied(exc.message)
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
+            ),
+        )
+        if entry is not None:
             messages.success(
                 request, _("已录入%(name)s %(month)s 的数据") % {"name": standard.name, "month": period.label}
             )
@@ -175,8 +168,7 @@ def entry_add(request):
 @require_safe
 def evidence(request):
     """The attached evidence of one entry, to those who may see the project's indicators."""
-    raw = request.GET.get("id", "")
-    entry_id = int(raw) if _ID.fullmatch(raw) else None
+    entry_id = parse_id(request.GET.get("id", ""))
     allowed = indicator_project_ids(request.user)
     if not allowed:
         raise PermissionDenied(_("您没有查看指标的权限"))
