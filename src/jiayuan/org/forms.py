@@ -3,16 +3,12 @@ pages and API) and their errors are put back on the fields."""
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from jiayuan.core.errors import DomainError
+from jiayuan.core.web import MarksInvalid, parse_id
 from jiayuan.org.models import Certificate, Staff, Training
-
-_ID = re.compile(r"[1-9][0-9]{0,14}")
 
 
 class DateInput(forms.DateInput):
@@ -22,7 +18,9 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class BootstrapMixin:
+class BootstrapMixin(MarksInvalid):
+    """Bootstrap's classes on the widgets (``style()``) and on the fields with errors (MarksInvalid)."""
+
     def style(self) -> None:
         for fld in self.fields.values():
             widget = fld.widget
@@ -31,17 +29,6 @@ class BootstrapMixin:
                 continue
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"
             widget.attrs.setdefault("class", css)
-
-    def add_error(self, field, error) -> None:
-        super().add_error(field, error)
-        for name in self._errors or {}:
-            if name in self.fields:
-                attrs = self.fields[name].widget.attrs
-                if "is-invalid" not in attrs.get("class", ""):
-                    attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
-
-    def add_domain_error(self, exc: DomainError) -> None:
-        self.add_error(exc.field if exc.field in self.fields else None, exc.message)
 
 
 class CertificateForm(BootstrapMixin, forms.Form):
@@ -66,7 +53,7 @@ class StaffChoiceField(forms.ModelMultipleChoiceField):
 
     def _check_values(self, value):
         for pk in value:
-            if not _ID.fullmatch(str(pk)):
+            if parse_id(str(pk)) is None:
                 raise ValidationError(
                     self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
                 )

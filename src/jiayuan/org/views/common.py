@@ -1,21 +1,19 @@
-"""What the org pages share: which project a page shows, page size, DomainError → HTTP refusals."""
+"""What the org pages share: which project a page shows (?project=, checked by core.web), page size, a safe
+next URL."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from jiayuan.core.scoping import scope_of
 from jiayuan.core.tables import paginate as core_paginate
+from jiayuan.core.web import requested_project_id
 from jiayuan.org.models import Project
 from jiayuan.org.permissions import org_project_ids
 
 ALL = "all"
-_ID = re.compile(r"[1-9][0-9]{0,14}")
 
 
 @dataclass(frozen=True)
@@ -50,21 +48,13 @@ def page_projects(request, *, allow_all: bool = True) -> PageProjects:
     if raw == ALL and allow_all:
         return PageProjects(None, choices, allow_all)
     if raw:
-        pid = parse_id(raw)
-        for project in choices:
-            if project.pk == pid:
-                return PageProjects(project, choices, allow_all)
-        if pid in scope_of(request.user).project_ids:
-            raise PermissionDenied("您没有查看该项目组织人员的权限")
-        raise Http404("项目不存在或无权查看")
+        pid = requested_project_id(
+            request.user, raw, {p.pk for p in choices}, forbidden="您没有查看该项目组织人员的权限"
+        )
+        return PageProjects(next(p for p in choices if p.pk == pid), choices, allow_all)
     current_id = request.project.pk if request.project else None
     chosen = next((p for p in choices if p.pk == current_id), choices[0])
     return PageProjects(chosen, choices, allow_all)
-
-
-def parse_id(raw: str) -> int | None:
-    """A positive id from a query string; anything else (``²``, ``1e9``, 40 digits) is None."""
-    return int(raw) if _ID.fullmatch(raw or "") else None
 
 
 def safe_next(request, fallback: str) -> str:

@@ -14,10 +14,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jiayuan.core.errors import DomainError, Forbidden
 from jiayuan.core.masking import mask_phone
 from jiayuan.core.models import PersonalDataAccess
 from jiayuan.core.timeline import timeline_of
+from jiayuan.core.web import run_service
 from jiayuan.org import selectors
 from jiayuan.org.filters import MAX_ID, StaffFilter, page_results
 from jiayuan.org.forms import CertificateForm
@@ -135,13 +135,8 @@ def certificate_add_view(request, staff_id: int):
     initial = {"kind": request.GET.get("kind")} if request.GET.get("kind") in Certificate.Kind.values else {}
     form = CertificateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            cert = certificate_add(staff, actor=request.user, **form.cleaned_data)
-        except Forbidden as exc:
-            raise PermissionDenied(exc.message)
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
+        cert = run_service(form, lambda data: certificate_add(staff, actor=request.user, **data))
+        if cert is not None:
             messages.success(
                 request, _("已为%(name)s登记%(kind)s") % {"name": staff.name, "kind": cert.get_kind_display()}
             )

@@ -12,14 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jiayuan.core.errors import DomainError, Forbidden
+from jiayuan.core.web import parse_id, run_service
 from jiayuan.org import selectors
 from jiayuan.org.forms import TrainingForm
 from jiayuan.org.models import Staff
 from jiayuan.org.permissions import can_edit_org
 from jiayuan.org.services import training_record
 from jiayuan.org.tables import TrainingHoursTable
-from jiayuan.org.views.common import page_projects, paginate, parse_id, safe_next
+from jiayuan.org.views.common import page_projects, paginate, safe_next
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
@@ -91,15 +91,12 @@ def training_add(request):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         people = list(data.pop("staff"))
-        try:
+
+        def record(_cleaned):
             with transaction.atomic():  # one session, all attendees or none
-                for person in people:
-                    training_record(person, actor=request.user, **data)
-        except Forbidden as exc:
-            raise PermissionDenied(exc.message)
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
+                return [training_record(person, actor=request.user, **data) for person in people]
+
+        if run_service(form, record) is not None:
             messages.success(
                 request,
                 _("已为 %(n)s 人登记培训「%(topic)s」%(hours)s 学时")
