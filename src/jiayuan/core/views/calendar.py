@@ -29,6 +29,7 @@ from jiayuan.core.models import CalendarDay
 from jiayuan.core.roles import Perm
 from jiayuan.core.scoping import has_perm
 from jiayuan.core.tables import paginate
+from jiayuan.core.web import form_error, run_service
 
 # A year holds about 30–40 rows: one page of 50 shows a whole year at once.
 DEFAULT_PER_PAGE = 50
@@ -60,7 +61,7 @@ class CalendarDayForm(forms.Form):
             try:
                 worktime.check_new_day(data["date"], data["is_working"])
             except ValidationFailed as e:
-                self.add_error(e.field, e.message)
+                form_error(self, e)
         return data
 
 
@@ -175,16 +176,13 @@ def calendar_list(request):
     year = _int_param(request.GET.get("year"), this_year, worktime.FIRST_YEAR, worktime.LAST_YEAR)
     form = CalendarDayForm(request.POST or None, initial={"is_working": "0"})
     if request.method == "POST" and form.is_valid():
-        try:
-            entry = worktime.calendar_day_add(
-                actor=request.user,
-                day=form.cleaned_data["date"],
-                is_working=form.cleaned_data["is_working"],
-                name=form.cleaned_data["name"],
-            )
-        except DomainError as e:
-            form.add_error(e.field if e.field in form.fields else None, e.message)
-        else:
+        entry = run_service(
+            form,
+            lambda data: worktime.calendar_day_add(
+                actor=request.user, day=data["date"], is_working=data["is_working"], name=data["name"]
+            ),
+        )
+        if entry is not None:
             messages.success(
                 request,
                 _("已添加 %(date)s(%(kind)s)")

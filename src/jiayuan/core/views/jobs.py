@@ -7,22 +7,15 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_safe
 
-from jiayuan.core.errors import NotFound
 from jiayuan.core.files import serve_file
 from jiayuan.core.jobs import job_for, job_kind
-
-
-def _job(request, job_id: int):
-    try:
-        return job_for(request.user, job_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+from jiayuan.core.web import fetch
 
 
 @login_required
 @require_GET
 def job_page(request, job_id: int):
-    job = _job(request, job_id)
+    job = fetch(job_for, request.user, job_id)
     kind = job_kind(job.kind)
     context = {
         "job": job,
@@ -38,7 +31,7 @@ def job_page(request, job_id: int):
 @login_required
 @require_safe
 def job_download(request, job_id: int):
-    job = _job(request, job_id)
+    job = fetch(job_for, request.user, job_id)
     if job.state != job.State.DONE or not job.file:
         raise Http404("文件尚未生成")
     return serve_file(request, job.file, download_name=job.filename or None)
