@@ -43,6 +43,7 @@ bench: install
 	$(BIN)/python bench/estate.py
 	$(BIN)/python bench/requests.py
 	$(BIN)/python bench/billing.py
+	$(BIN)/python bench/scope.py
 	$(BIN)/python bench/indicators.py
 
 clean-demo:

@@ -53,3 +53,11 @@ def test_indicators_bench_smoke():
     assert "smoke: demo board page: ran" in lines and "smoke: board page: ran" in lines
     assert "smoke: service figures: ran" in lines
     _no_figures(lines)
+
+
+@pytest.mark.django_db
+def test_scope_bench_smoke():
+    lines = _smoke("scope")
+    assert "smoke: finance: ran" in lines and "smoke: owner: ran" in lines
+    assert "smoke: finance-owner portal: ran" in lines
+    _no_figures(lines)

@@ -138,3 +138,33 @@ def test_fee_item_and_price_over_the_api(world, billed, as_user):
         ).status_code
         == 403
     )
+
+
+def test_owner_scope_is_the_own_units_and_spaces_each_bill_once(world, billed, as_user):
+    """The owner condition reads a bill's own unit and space among the owner's: two current occupancies of
+    one unit (owner and tenant) give its bill once, an ended one none, a held space's bill is theirs; a
+    finance clerk of project 2 who lives in project 1 gets project 2's bills and their own, nobody else's."""
+    from jiayuan.core.roles import Role
+    from jiayuan.estate.models import Occupancy
+    from tests.factories import MembershipFactory, OccupancyFactory, ParkingSpaceFactory, UnitFactory
+
+    OccupancyFactory(unit=world.unit, party=world.owner_party, relation=Occupancy.Relation.TENANT)
+    OccupancyFactory(unit=world.other_unit, party=world.owner_party, ended_on=date(2026, 10, 1))
+    space = ParkingSpaceFactory(project=world.p1, holder=world.owner_party)
+    space_bill = Bill.objects.create(
+        project=world.p1, number="CW-1", period=NOV, space=space, issued_on=NOV, due_on=NOV, total="300.00"
+    )
+    unit_bill = Bill.objects.get(unit=world.unit)
+    rows = as_user(world.owner).get("/api/v1/bills").json()
+    assert sorted(b["id"] for b in rows["items"]) == sorted([unit_bill.pk, space_bill.pk])
+    assert rows["count"] == 2
+
+    MembershipFactory(user=world.neighbour, project=world.p2, company=world.company, role=Role.FINANCE)
+    p2_unit = UnitFactory(building=world.p2_unit.building, room="102")
+    p2_bill = Bill.objects.create(
+        project=world.p2, number="ZD-P2", period=NOV, unit=p2_unit, issued_on=NOV, due_on=NOV, total="1.00"
+    )
+    rows = as_user(world.neighbour).get("/api/v1/bills").json()
+    assert sorted(b["id"] for b in rows["items"]) == sorted(
+        [p2_bill.pk, Bill.objects.get(unit=world.other_unit).pk]
+    )

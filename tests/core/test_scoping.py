@@ -56,3 +56,20 @@ def test_role_permissions_are_per_project(world):
     assert not has_perm(world.clerk, Perm.OVERRIDE_STANDARD, world.p1.pk)
     assert has_perm(world.admin, Perm.OVERRIDE_STANDARD, world.p2.pk)
     assert not scope_of(world.owner).is_staff_member
+
+
+def test_a_to_one_owner_condition_is_ored_in_as_is_a_to_many_one_as_pk_in(world):
+    """Bills' owner condition names only the bill's own unit and space (index-friendly, no row twice): it
+    goes into the OR as it is. Units' joins their occupancies (to-many): it becomes ``pk IN (…)``."""
+    from django.db import connection
+
+    from jiayuan.billing.models import Bill
+    from jiayuan.core.scoping import owner_condition
+
+    bills = str(Bill.objects.visible_to(world.owner).query)
+    assert '"billing_bill"."id" IN (SELECT' not in bills
+    assert '"billing_bill"."unit_id"' in bills and '"billing_bill"."space_id"' in bills
+    if connection.vendor == "postgresql":
+        assert '"billing_bill"."unit_id" = ANY(ARRAY(SELECT' in bills
+    assert '"estate_unit"."id" IN (SELECT' in str(Unit.objects.visible_to(world.owner).query)
+    assert owner_condition(Unit, AnonymousUser()) is None

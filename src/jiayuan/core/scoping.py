@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.db import models
+from django.db.models.lookups import In
 
 from jiayuan.core.roles import COMPANY_ROLES, ROLE_PERMS
 
@@ -89,6 +90,55 @@ def has_perm(user, perm: str, project_id: int | None) -> bool:
     return perm in scope_of(user).perms_in(project_id)
 
 
+class AnyOf(In):
+    """``lhs IN (subquery)`` that PostgreSQL can answer through an index even inside an OR: written there
+    ``lhs = ANY(ARRAY(subquery))``, the subquery runs once (an InitPlan) and its few ids are looked up in the
+    column's index, side by side with the other arms of the OR (a BitmapOr). A plain ``IN (subquery)``
+    under an OR is a hashed SubPlan probed for every row of a sequential scan. Other databases get ``IN``.
+
+    ``Q(AnyOf(F("unit"), Occupancy.objects.filter(…).values("unit_id")))``; the subquery selects one column."""
+
+    def get_prep_lookup(self):
+        if isinstance(self.rhs, models.QuerySet):
+            # a set of ids: the model's default ordering would only cost a sort
+            self.rhs = self.rhs.order_by()
+        return super().get_prep_lookup()
+
+    def as_postgresql(self, compiler, connection):
+        if self.rhs_is_direct_value():  # a list of values: the usual IN (…)
+            return self.as_sql(compiler, connection)
+        lhs_sql, lhs_params = self.process_lhs(compiler, connection)
+        rhs_sql, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs_sql} = ANY(ARRAY{rhs_sql})", (*lhs_params, *rhs_params)
+
+
+def _joins_many(query) -> bool:
+    """Whether a query joins a to-many relation (a unit's occupancies), so that one row may come out twice."""
+    return any(
+        join.join_field.one_to_many or join.join_field.many_to_many
+        for join in query.alias_map.values()
+        if getattr(join, "join_field", None) is not None
+    )
+
+
+def owner_condition(model, user) -> models.Q | None:
+    """The rows of ``model`` that ``user`` may read as an owner (``model.owner_q``), or None (the model has
+    no owner rows, nobody is logged in).
+
+    An ``owner_q`` that joins only to-one relations (``unit``, ``bill__unit``; the owner's units and spaces
+    as ``AnyOf`` subqueries) is used as it is: ORed with the staff projects it stays index-friendly, and a
+    staff member who is no owner pays two empty index lookups. One that joins a to-many relation (a unit's
+    occupancies) becomes ``pk IN (…)``, so that no row is repeated."""
+    owner_q = getattr(model, "owner_q", None)
+    if owner_q is None or user is None or not getattr(user, "is_authenticated", False):
+        return None
+    condition = owner_q(user)
+    owned = model._base_manager.filter(condition)
+    if _joins_many(owned.query):
+        return models.Q(pk__in=owned.values("pk"))
+    return condition
+
+
 class ScopedQuerySet(models.QuerySet):
     """``Model.objects.visible_to(user)`` is the only way pages, API and exports read business rows."""
 
@@ -97,10 +147,9 @@ class ScopedQuerySet(models.QuerySet):
         condition = models.Q(pk__in=[])
         if scope.project_ids:
             condition |= models.Q(project_id__in=scope.project_ids)
-        owner_q = getattr(self.model, "owner_q", None)
-        if owner_q is not None and user is not None and getattr(user, "is_authenticated", False):
-            owned = self.model._base_manager.filter(owner_q(user)).values("pk")
-            condition |= models.Q(pk__in=owned)
+        owned = owner_condition(self.model, user)
+        if owned is not None:
+            condition |= owned
         return self.filter(condition)
 
     def in_project(self, project_id: int) -> ScopedQuerySet:

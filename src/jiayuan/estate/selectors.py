@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from jiayuan.core.errors import NotFound, ValidationFailed
 from jiayuan.core.masking import mask_id, mask_phone
+from jiayuan.core.scoping import owner_condition
 from jiayuan.estate.addresses import AddressQuery, parse_address_query
 from jiayuan.estate.models import Building, Occupancy, ParkingSpace, Party, Shop, Unit, Vehicle
 from jiayuan.estate.permissions import estate_project_ids
@@ -30,9 +31,9 @@ def readable(model, user) -> QuerySet:
     qs = model.objects.visible_to(user)
     allowed = estate_project_ids(user)
     condition = Q(project_id__in=allowed)
-    owner_q = getattr(model, "owner_q", None)
-    if owner_q is not None and getattr(user, "is_authenticated", False):
-        condition |= Q(pk__in=model._base_manager.filter(owner_q(user)).values("pk"))
+    owned = owner_condition(model, user)
+    if owned is not None:
+        condition |= owned
     return qs.filter(condition)
 
 

@@ -20,6 +20,7 @@ from jiayuan.billing.selectors import meter_project_ids
 from jiayuan.billing.services import meters as meter_services
 from jiayuan.core.api import ERRORS
 from jiayuan.core.errors import NotFound
+from jiayuan.core.scoping import owner_condition
 
 router = Router(tags=["billing"])
 
@@ -27,8 +28,9 @@ router = Router(tags=["billing"])
 def _owner_or(model, user, project_ids) -> Q:
     """Rows in the staff projects, or an owner's own units' rows (``owner_q``)."""
     condition = Q(project_id__in=project_ids)
-    if getattr(user, "is_authenticated", False):
-        condition |= Q(pk__in=model._base_manager.filter(model.owner_q(user)).values("pk"))
+    owned = owner_condition(model, user)
+    if owned is not None:
+        condition |= owned
     return condition
 
 

@@ -6,20 +6,35 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+
+from jiayuan.core.scoping import AnyOf
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 ZERO = Decimal("0.00")
 
 
+def occupied_units(user):
+    """The units ``user`` currently occupies (owner, resident, tenant), as a one-column subquery."""
+    from jiayuan.estate.models import Occupancy
+
+    return Occupancy._base_manager.filter(party__user=user, ended_on__isnull=True).values("unit_id")
+
+
+def held_spaces(user):
+    """The parking spaces ``user`` holds, as a one-column subquery."""
+    from jiayuan.estate.models import ParkingSpace
+
+    return ParkingSpace._base_manager.filter(holder__user=user).values("pk")
+
+
 def holder_q(prefix: str, user) -> Q:
-    """Rows of the units an owner currently occupies, or of the spaces they hold."""
-    return Q(
-        **{
-            f"{prefix}unit__occupancies__party__user": user,
-            f"{prefix}unit__occupancies__ended_on__isnull": True,
-        }
-    ) | Q(**{f"{prefix}space__holder__user": user})
+    """Rows of the units an owner currently occupies, or of the spaces they hold. Written as the row's own
+    ``unit``/``space`` among the owner's (``AnyOf``), it joins nothing to-many, so scoping ORs it in as is
+    and PostgreSQL answers it from the indexes on ``unit_id`` and ``space_id``."""
+    return Q(AnyOf(F(f"{prefix}unit"), occupied_units(user))) | Q(
+        AnyOf(F(f"{prefix}space"), held_spaces(user))
+    )
 
 
 def one_holder(name: str) -> models.CheckConstraint:
@@ -30,10 +45,5 @@ def one_holder(name: str) -> models.CheckConstraint:
 
 
 def unit_q(prefix: str, user) -> Q:
-    """Rows of the units an owner currently occupies."""
-    return Q(
-        **{
-            f"{prefix}unit__occupancies__party__user": user,
-            f"{prefix}unit__occupancies__ended_on__isnull": True,
-        }
-    )
+    """Rows of the units an owner currently occupies (like ``holder_q``, without spaces)."""
+    return Q(AnyOf(F(f"{prefix}unit"), occupied_units(user)))

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jiayuan.billing.models.bills import BillLine
-from jiayuan.billing.models.common import MONEY, ZERO, holder_q, one_holder
+from jiayuan.billing.models.common import MONEY, ZERO, holder_q, one_holder, unit_q
 from jiayuan.billing.models.ledger import JournalEntry
 from jiayuan.core.models import ProjectScoped
 
@@ -214,4 +214,4 @@ class OnlineOrder(ProjectScoped):
 
     @classmethod
     def owner_q(cls, user):
-        return Q(unit__occupancies__party__user=user, unit__occupancies__ended_on__isnull=True)
+        return unit_q("", user)

@@ -29,15 +29,16 @@ from jiayuan.billing.models import (
 )
 from jiayuan.billing.permissions import billing_project_ids
 from jiayuan.core.errors import NotFound
+from jiayuan.core.scoping import owner_condition
 from jiayuan.estate.models import Occupancy, ParkingSpace, Unit, Vehicle
 
 
 def readable(model, user) -> QuerySet:
     qs = model.objects.visible_to(user)
     condition = Q(project_id__in=billing_project_ids(user))
-    owner_q = getattr(model, "owner_q", None)
-    if owner_q is not None and getattr(user, "is_authenticated", False):
-        condition |= Q(pk__in=model._base_manager.filter(owner_q(user)).values("pk"))
+    owned = owner_condition(model, user)
+    if owned is not None:
+        condition |= owned
     return qs.filter(condition)
 
 
