@@ -26,6 +26,8 @@ class Scope:
     # project id -> roles held there (company roles are expanded onto every project of the company)
     roles_by_project: dict[int, frozenset[str]] = field(default_factory=dict)
     company_roles: frozenset[str] = frozenset()
+    # project id -> the departments the user works in there (a technician's crew)
+    departments_by_project: dict[int | None, frozenset[int]] = field(default_factory=dict)
 
     @property
     def project_ids(self) -> frozenset[int]:
@@ -39,6 +41,13 @@ class Scope:
         if project_id is None:
             return self.company_roles
         return self.roles_by_project.get(project_id, frozenset())
+
+    def departments_in(self, project_id: int | None) -> frozenset[int]:
+        return self.departments_by_project.get(project_id, frozenset())
+
+    @property
+    def department_ids(self) -> frozenset[int]:
+        return frozenset().union(*self.departments_by_project.values())
 
     def perms_in(self, project_id: int | None) -> frozenset[str]:
         perms: set[str] = set()
@@ -58,7 +67,11 @@ def scope_of(user) -> Scope:
     roles: dict[int, set[str]] = {}
     company_roles: set[str] = set()
     company_ids: set[int] = set()
-    for m in Membership.objects.filter(user=user, active=True).values("project_id", "company_id", "role"):
+    departments: dict[int | None, set[int]] = {}
+    memberships = Membership.objects.filter(user=user, active=True)
+    for m in memberships.values("project_id", "company_id", "role", "department_id"):
+        if m["department_id"] is not None:
+            departments.setdefault(m["project_id"], set()).add(m["department_id"])
         if m["project_id"] is None and m["role"] in COMPANY_ROLES:
             company_roles.add(m["role"])
             company_ids.add(m["company_id"])
@@ -75,6 +88,7 @@ def scope_of(user) -> Scope:
         company_ids=frozenset(company_ids),
         roles_by_project={pid: frozenset(r) for pid, r in roles.items()},
         company_roles=frozenset(company_roles),
+        departments_by_project={pid: frozenset(d) for pid, d in departments.items()},
     )
     setattr(user, _CACHE_ATTR, scope)
     return scope

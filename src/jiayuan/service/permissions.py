@@ -13,7 +13,6 @@ from django.db.models import Q
 
 from jiayuan.core.roles import Perm
 from jiayuan.core.scoping import has_perm, scope_of
-from jiayuan.org.models import Membership
 
 
 def _perm(user, perm, project_id) -> bool:
@@ -53,11 +52,7 @@ def work_order_q(user) -> Q:
     pids = [pid for pid in scope.project_ids if Perm.WORK_ORDERS in scope.perms_in(pid)]
     if not pids:
         return Q(pk__in=[])
-    dept_ids = list(
-        Membership.objects.filter(
-            user=user, active=True, project_id__in=pids, department__isnull=False
-        ).values_list("department_id", flat=True)
-    )
+    dept_ids = sorted(frozenset().union(*(scope.departments_in(pid) for pid in pids)))
     return Q(project_id__in=pids) & (Q(assignee=user) | Q(department_id__in=dept_ids))
 
 
@@ -78,10 +73,8 @@ def is_field_worker(user, req) -> bool:
         return False
     if req.assignee_id == user.pk:
         return True
-    return (
-        req.department_id is not None
-        and Membership.objects.filter(user=user, active=True, department_id=req.department_id).exists()
-    )
+    # the user's departments come with their roles (one query per request, not one per job)
+    return req.department_id is not None and req.department_id in scope_of(user).department_ids
 
 
 def can_work(user, req) -> bool:
