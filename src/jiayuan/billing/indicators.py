@@ -70,8 +70,7 @@ def _billed_and_paid(project_id: int, period: Period) -> tuple[Decimal, Decimal]
     return _fen(agg["billed"]), _fen(agg["paid"])
 
 
-def measure_collection(project_id: int, period: Period) -> Measurement:
-    billed, paid = _billed_and_paid(project_id, period)
+def _collection(project_id: int, period: Period, billed: Decimal, paid: Decimal) -> Measurement:
     billed_bills = _bills(project_id, Q(pk__in=_period_lines(project_id, period).values("bill_id")))
     paid_bills = billed_bills.filter(lines__fee_item__is_management_fee=True, lines__paid__gt=0).distinct()
     return Measurement(
@@ -79,6 +78,10 @@ def measure_collection(project_id: int, period: Period) -> Measurement:
         denominator=Side(billed, billed_bills),
         note=str(_("实收计至今日；应收已扣除批准的冲减")),
     )
+
+
+def measure_collection(project_id: int, period: Period) -> Measurement:
+    return _collection(project_id, period, *_billed_and_paid(project_id, period))
 
 
 def _recovered(project_id: int, period: Period):
@@ -94,8 +97,7 @@ def _recovered(project_id: int, period: Period):
     )
 
 
-def measure_with_arrears(project_id: int, period: Period) -> Measurement:
-    billed, paid = _billed_and_paid(project_id, period)
+def _with_arrears(project_id: int, period: Period, billed: Decimal, paid: Decimal) -> Measurement:
     recovered = _recovered(project_id, period)
     recovered_sum = _fen(recovered.aggregate(s=_sum("amount"))["s"])
     lines = _period_lines(project_id, period)
@@ -108,6 +110,19 @@ def measure_with_arrears(project_id: int, period: Period) -> Measurement:
         denominator=Side(billed, _bills(project_id, Q(pk__in=lines.values("bill_id")))),
         note=str(_("分子含本期内收回的往期管理费欠费")),
     )
+
+
+def measure_with_arrears(project_id: int, period: Period) -> Measurement:
+    return _with_arrears(project_id, period, *_billed_and_paid(project_id, period))
+
+
+def measure_board(project_id: int, period: Period) -> dict[str, Measurement]:
+    """Both rates for the board: the period's billed and paid summed once (two queries, not three)."""
+    billed, paid = _billed_and_paid(project_id, period)
+    return {
+        COLLECTION_CODE: _collection(project_id, period, billed, paid),
+        WITH_ARREARS_CODE: _with_arrears(project_id, period, billed, paid),
+    }
 
 
 def _bill_url(bill) -> str:
@@ -135,6 +150,7 @@ SOURCES = [
         perm=Perm.VIEW_BILLING,
         module="billing",
         order=4,
+        batch=measure_board,
     ),
     IndicatorSource(
         code=WITH_ARREARS_CODE,
@@ -147,6 +163,7 @@ SOURCES = [
         perm=Perm.VIEW_BILLING,
         module="billing",
         order=104,
+        batch=measure_board,
     ),
 ]
 

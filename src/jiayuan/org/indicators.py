@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -56,9 +56,10 @@ def measure_manager_training(project_id: int, period: Period) -> Measurement:
         date__lt=period.end,
     )
     passing = managers.filter(Exists(passed))
+    counts = managers.aggregate(passing=Count("pk", filter=Exists(passed)), managers=Count("pk"))
     return Measurement(
-        numerator=Side(Decimal(passing.count()), passing),
-        denominator=Side(Decimal(managers.count()), managers),
+        numerator=Side(Decimal(counts["passing"]), passing),
+        denominator=Side(Decimal(counts["managers"]), managers),
         note=_("当月至少一次专业培训考核合格的管理层员工 / 管理层在职员工"),
     )
 
@@ -97,9 +98,10 @@ def measure_special_ops(project_id: int, period: Period) -> Measurement:
     on = measured_on(period)
     held = special_certificates(project_id, on)
     valid = held.filter(valid_on(on))
+    counts = held.aggregate(valid=Count("pk", filter=valid_on(on)), held=Count("pk"))
     return Measurement(
-        numerator=Side(Decimal(valid.count()), valid),
-        denominator=Side(Decimal(held.count()), held),
+        numerator=Side(Decimal(counts["valid"]), valid),
+        denominator=Side(Decimal(counts["held"]), held),
         note=_("按人和作业类别计（同一人持电工证和焊工证计两项），以 %(day)s 的有效期为准")
         % {"day": on.isoformat()},
     )

@@ -240,16 +240,18 @@ def latest_entries(project_id: int, start: date, end: date) -> dict[tuple[str, d
 def board(user, project, period: Period) -> tuple[list[BoardRow], list[BoardRow]]:
     """(the 25 catalogue indicators in order, the supporting measures of the modules).
 
-    Queries: the standards in force (1), the catalogue (1), the entries of the year (1), plus each
-    source's own (usually one count per side)."""
+    Queries: the standards in force (1), the catalogue (1), the entries of the year (1), plus the sources'
+    own: each module's batch once (one pass per table), a source without one its ``measure``."""
     versions = effective_map(project.pk, measured_at(period))
     catalogue = catalogue_indicators()
     entries = latest_entries(project.pk, date(period.start.year, 1, 1), period.start)
     measured: dict[str, BoardRow] = {}
     supporting: list[BoardRow] = []
     numbers = {s.code: s.indicator_no for s in catalogue}
-    for src in indicators.sources():
-        m = src.measure(project.pk, period)
+    sources = indicators.sources()
+    measurements = indicators.measure_all(project.pk, period, sources)
+    for src in sources:
+        m = measurements[src.code]
         row = _measured(user, project.pk, src, m, versions.get(src.code), numbers.get(src.code))
         if row.number is not None:
             measured[src.code] = row

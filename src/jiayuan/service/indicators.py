@@ -1,14 +1,15 @@
 """The customer-service and repair indicators of R10.1 measured from this app's records (core.indicators
 contract). Each side is a queryset of the rows it counts, filtered on derived facts kept on the row
-(``completed_at``, ``breached``, ``visited_at``, ``is_rework``…), so a figure is one indexed query and its
-drill-down lists exactly what it counts. Periods are calendar months in Asia/Shanghai."""
+(``completed_at``, ``breached``, ``visited_at``, ``is_rework``…), so a figure is one indexed query counting
+both sides in one pass, and its drill-down lists exactly what it counts; the board gets them all from
+``measure_board`` in six queries. Periods are calendar months in Asia/Shanghai."""
 
 from __future__ import annotations
 
 from datetime import datetime, time
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +32,25 @@ TIMER_CODE = "service.timer.{kind}"
 # A visit counts as satisfied at 4 or 5 of 5 (满意、非常满意).
 SATISFIED_FROM = 4
 
+# The numerators, each a part of its denominator's rows.
+ON_TIME = Q(breached=False)
+VISITED = Q(visited_at__isnull=False)
+REWORK = Q(is_rework=True)
+HANDLED = Q(review__resolved_at__isnull=False) | Q(state__in=[State.COMPLETED, State.CLOSED])
+SATISFIED = Q(satisfaction__gte=SATISFIED_FROM)
+MET = Q(state=Timer.State.MET)
+
+NOTES = {
+    TIMELINESS_CODE: _("当月完成的报修中，派单、响应、急修到场、承诺完成等时限均未超时的比例"),
+    RETURN_VISIT_CODE: _("当月完成的报修中已回访（联系上）的比例"),
+    REWORK_CODE: _("当月受理的报修中，原单完成后 30 天内同一问题再次报修（返修）的比例；目标 ≤1%（R4.3）"),
+    SATISFACTION_CODE: _("当月回访中满意度 4–5 分的比例（未联系上的不计）"),
+    VALID_COMPLAINTS_CODE: _("当月受理并判定为有效的投诉 / 项目总户数（房屋数）"),
+    COMPLAINTS_HANDLED_CODE: _("当月有效投诉中已反馈处理结果或已办结的比例"),
+    COMPLAINT_VISIT_CODE: _("当月有效投诉中已回访的比例；目标 100%（R3.6）"),
+}
+TIMER_NOTE = _("当月到期的时限中按时达成的比例（取消的、尚未到期的不计）")
+
 
 def _bounds(period: Period) -> tuple[datetime, datetime]:
     return (
@@ -43,8 +63,20 @@ def _requests(project_id: int) -> QuerySet[ServiceRequest]:
     return ServiceRequest.objects.filter(project_id=project_id).select_related("unit", "assignee")
 
 
-def _ratio(num: QuerySet, den: QuerySet, note) -> Measurement:
-    return Measurement(Side(Decimal(num.count()), num), Side(Decimal(den.count()), den), note=note)
+def _part_of(rows: QuerySet, part: Q, note, counts: tuple[int, int]) -> Measurement:
+    numerator, denominator = counts
+    return Measurement(
+        Side(Decimal(numerator), rows.filter(part)), Side(Decimal(denominator), rows), note=note
+    )
+
+
+def _ratio(rows: QuerySet, part: Q, note) -> Measurement:
+    """``rows.filter(part)`` over ``rows``: both counted in one pass (conditional counts)."""
+    counts = rows.aggregate(part=Count("pk", filter=part), whole=Count("pk"))
+    return _part_of(rows, part, note, (counts["part"], counts["whole"]))
+
+
+# --- the rows each figure counts: one definition for the measures, the board's batch and the drill-down --
 
 
 def repairs_completed(project_id: int, period: Period) -> QuerySet[ServiceRequest]:
@@ -57,47 +89,12 @@ def repairs_completed(project_id: int, period: Period) -> QuerySet[ServiceReques
     )
 
 
-def measure_timeliness(project_id: int, period: Period) -> Measurement:
-    done = repairs_completed(project_id, period)
-    return _ratio(
-        done.filter(breached=False),
-        done,
-        _("当月完成的报修中，派单、响应、急修到场、承诺完成等时限均未超时的比例"),
-    )
-
-
-def measure_rework(project_id: int, period: Period) -> Measurement:
+def repairs_received(project_id: int, period: Period) -> QuerySet[ServiceRequest]:
     start, end = _bounds(period)
-    received = (
+    return (
         _requests(project_id)
         .filter(type=RequestType.REPAIR, received_at__gte=start, received_at__lt=end)
         .order_by("received_at", "id")
-    )
-    return _ratio(
-        received.filter(is_rework=True),
-        received,
-        _("当月受理的报修中，原单完成后 30 天内同一问题再次报修（返修）的比例；目标 ≤1%（R4.3）"),
-    )
-
-
-def measure_return_visits(project_id: int, period: Period) -> Measurement:
-    done = repairs_completed(project_id, period)
-    return _ratio(done.filter(visited_at__isnull=False), done, _("当月完成的报修中已回访（联系上）的比例"))
-
-
-def measure_satisfaction(project_id: int, period: Period) -> Measurement:
-    start, end = _bounds(period)
-    visits = (
-        ReturnVisit.objects.filter(
-            project_id=project_id, visited_at__gte=start, visited_at__lt=end, satisfaction__isnull=False
-        )
-        .select_related("request", "request__unit")
-        .order_by("visited_at", "id")
-    )
-    return _ratio(
-        visits.filter(satisfaction__gte=SATISFIED_FROM),
-        visits,
-        _("当月回访中满意度 4–5 分的比例（未联系上的不计）"),
     )
 
 
@@ -111,51 +108,138 @@ def valid_complaints(project_id: int, period: Period) -> QuerySet[ServiceRequest
     )
 
 
-def measure_valid_complaints(project_id: int, period: Period) -> Measurement:
-    households = Unit.objects.filter(project_id=project_id).select_related("building").order_by("address")
-    return _ratio(
-        valid_complaints(project_id, period),
-        households,
-        _("当月受理并判定为有效的投诉 / 项目总户数（房屋数）"),
+def households(project_id: int) -> QuerySet[Unit]:
+    return Unit.objects.filter(project_id=project_id).select_related("building").order_by("address")
+
+
+def return_visits(project_id: int, period: Period) -> QuerySet[ReturnVisit]:
+    """The month's visits with a satisfaction score (the unreachable ones have none)."""
+    start, end = _bounds(period)
+    return (
+        ReturnVisit.objects.filter(
+            project_id=project_id, visited_at__gte=start, visited_at__lt=end, satisfaction__isnull=False
+        )
+        .select_related("request", "request__unit")
+        .order_by("visited_at", "id")
     )
+
+
+def timers_due(project_id: int, period: Period, kind: str) -> QuerySet[Timer]:
+    """The month's timers of one kind that came due: met or breached (cancelled and running ones aside)."""
+    start, end = _bounds(period)
+    return (
+        Timer.objects.filter(
+            project_id=project_id,
+            kind=kind,
+            due_at__gte=start,
+            due_at__lt=end,
+            state__in=[Timer.State.MET, Timer.State.BREACHED],
+        )
+        .select_related("request", "request__unit")
+        .order_by("due_at", "id")
+    )
+
+
+# --- one figure at a time (the drill-down and its trend) ---------------------------------------------
+
+
+def measure_timeliness(project_id: int, period: Period) -> Measurement:
+    return _ratio(repairs_completed(project_id, period), ON_TIME, NOTES[TIMELINESS_CODE])
+
+
+def measure_rework(project_id: int, period: Period) -> Measurement:
+    return _ratio(repairs_received(project_id, period), REWORK, NOTES[REWORK_CODE])
+
+
+def measure_return_visits(project_id: int, period: Period) -> Measurement:
+    return _ratio(repairs_completed(project_id, period), VISITED, NOTES[RETURN_VISIT_CODE])
+
+
+def measure_satisfaction(project_id: int, period: Period) -> Measurement:
+    return _ratio(return_visits(project_id, period), SATISFIED, NOTES[SATISFACTION_CODE])
+
+
+def _over_households(project_id: int, complaints: QuerySet, counts: tuple[int, int]) -> Measurement:
+    return Measurement(
+        Side(Decimal(counts[0]), complaints),
+        Side(Decimal(counts[1]), households(project_id)),
+        note=NOTES[VALID_COMPLAINTS_CODE],
+    )
+
+
+def measure_valid_complaints(project_id: int, period: Period) -> Measurement:
+    valid = valid_complaints(project_id, period)
+    return _over_households(project_id, valid, (valid.count(), households(project_id).count()))
 
 
 def measure_complaints_handled(project_id: int, period: Period) -> Measurement:
-    valid = valid_complaints(project_id, period)
-    handled = valid.filter(
-        Q(review__resolved_at__isnull=False) | Q(state__in=[State.COMPLETED, State.CLOSED])
-    )
-    return _ratio(handled, valid, _("当月有效投诉中已反馈处理结果或已办结的比例"))
+    return _ratio(valid_complaints(project_id, period), HANDLED, NOTES[COMPLAINTS_HANDLED_CODE])
 
 
 def measure_complaint_visits(project_id: int, period: Period) -> Measurement:
-    valid = valid_complaints(project_id, period)
-    return _ratio(
-        valid.filter(visited_at__isnull=False), valid, _("当月有效投诉中已回访的比例；目标 100%（R3.6）")
-    )
+    return _ratio(valid_complaints(project_id, period), VISITED, NOTES[COMPLAINT_VISIT_CODE])
 
 
 def timer_measure(kind: str):
     def measure(project_id: int, period: Period) -> Measurement:
-        start, end = _bounds(period)
-        timers = (
-            Timer.objects.filter(
-                project_id=project_id,
-                kind=kind,
-                due_at__gte=start,
-                due_at__lt=end,
-                state__in=[Timer.State.MET, Timer.State.BREACHED],
-            )
-            .select_related("request", "request__unit")
-            .order_by("due_at", "id")
-        )
-        return _ratio(
-            timers.filter(state=Timer.State.MET),
-            timers,
-            _("当月到期的时限中按时达成的比例（取消的、尚未到期的不计）"),
-        )
+        return _ratio(timers_due(project_id, period, kind), MET, TIMER_NOTE)
 
     return measure
+
+
+# --- every figure at once (the board) -----------------------------------------------------------------
+
+
+def measure_board(project_id: int, period: Period) -> dict[str, Measurement]:
+    """Every service figure of one project and month in six queries, one pass over each set of rows the
+    figures count — the repairs completed, the repairs received, the valid complaints, the households, the
+    return visits, the timers by kind — with the rows and figures of the measures above."""
+    done = repairs_completed(project_id, period)
+    received = repairs_received(project_id, period)
+    complaints = valid_complaints(project_id, period)
+    visits = return_visits(project_id, period)
+    d = done.aggregate(
+        on_time=Count("pk", filter=ON_TIME), visited=Count("pk", filter=VISITED), n=Count("pk")
+    )
+    r = received.aggregate(rework=Count("pk", filter=REWORK), n=Count("pk"))
+    c = complaints.aggregate(
+        handled=Count("pk", filter=HANDLED), visited=Count("pk", filter=VISITED), n=Count("pk")
+    )
+    v = visits.aggregate(satisfied=Count("pk", filter=SATISFIED), n=Count("pk"))
+    measured = {
+        TIMELINESS_CODE: _part_of(done, ON_TIME, NOTES[TIMELINESS_CODE], (d["on_time"], d["n"])),
+        RETURN_VISIT_CODE: _part_of(done, VISITED, NOTES[RETURN_VISIT_CODE], (d["visited"], d["n"])),
+        REWORK_CODE: _part_of(received, REWORK, NOTES[REWORK_CODE], (r["rework"], r["n"])),
+        VALID_COMPLAINTS_CODE: _over_households(
+            project_id, complaints, (c["n"], households(project_id).count())
+        ),
+        COMPLAINTS_HANDLED_CODE: _part_of(
+            complaints, HANDLED, NOTES[COMPLAINTS_HANDLED_CODE], (c["handled"], c["n"])
+        ),
+        COMPLAINT_VISIT_CODE: _part_of(
+            complaints, VISITED, NOTES[COMPLAINT_VISIT_CODE], (c["visited"], c["n"])
+        ),
+        SATISFACTION_CODE: _part_of(visits, SATISFIED, NOTES[SATISFACTION_CODE], (v["satisfied"], v["n"])),
+    }
+    start, end = _bounds(period)
+    timers = {
+        row["kind"]: (row["met"], row["n"])
+        for row in Timer.objects.filter(
+            project_id=project_id,
+            kind__in=TimerKind.values,
+            due_at__gte=start,
+            due_at__lt=end,
+            state__in=[Timer.State.MET, Timer.State.BREACHED],
+        )
+        .order_by()
+        .values("kind")
+        .annotate(met=Count("pk", filter=MET), n=Count("pk"))
+    }
+    for kind in TimerKind.values:
+        measured[TIMER_CODE.format(kind=kind)] = _part_of(
+            timers_due(project_id, period, kind), MET, TIMER_NOTE, timers.get(kind, (0, 0))
+        )
+    return measured
 
 
 def _request_url(obj) -> str:
@@ -221,6 +305,7 @@ def _source(code, label, num, den, measure, columns, order) -> IndicatorSource:
         perm=Perm.VIEW_REQUESTS,
         module="service",
         order=order,
+        batch=measure_board,
     )
 
 

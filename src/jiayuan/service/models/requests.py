@@ -284,6 +284,8 @@ class ServiceRequest(ProjectScoped):
         indexes = [
             models.Index(fields=["project", "state", "received_at"]),
             models.Index(fields=["project", "type", "received_at"]),
+            # The month's completed repairs (the indicator board, R10.1).
+            models.Index(fields=["project", "type", "completed_at"]),
             models.Index(fields=["assignee", "state"]),
             models.Index(fields=["unit", "received_at"]),
         ]
@@ -476,6 +478,8 @@ class ReturnVisit(ProjectScoped):
 
     class Meta:
         ordering = ["-visited_at", "-id"]
+        # The month's visits (the indicator board, R10.1).
+        indexes = [models.Index(fields=["project", "visited_at"])]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(satisfaction__isnull=True)
