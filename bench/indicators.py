@@ -1,18 +1,21 @@
 """Benchmark: the indicator board (指标看板, R10.1) of one project and month — its queries and time at demo
 scale and with a million requests, and the service figures against their raw SQL.
 
-Run with ``make bench`` (not part of CI). PostgreSQL only. In one run it prints:
+Run with ``make bench`` (not part of CI). PostgreSQL only, in a database of its own,
+``<BENCH_DATABASE_URL>_indicators``: the demo's company and project codes are those the estate bench loads
+at its own scale into ``BENCH_DATABASE_URL``, and the requests bench's million requests there would share
+the table with this one's in two blocks over the same two years (planner statistics no deployment has: the
+planner then reads a whole project by its ``project_id`` index rather than a month by its composite one).
+Its data is made once; then in one run it prints:
 
-1. demo scale: the demo (``BENCH_DEMO_SCALE``, default 1) loaded once into ``<BENCH_DATABASE_URL>_demo`` —
-   a database of its own, as the estate bench loads the demo's estate (same company and project codes) at
-   its own scale into ``BENCH_DATABASE_URL``; the board page of 翠湖花园 for the last full month of the
-   demo's requests, as its project manager: queries and median milliseconds;
-2. a bench project in ``BENCH_DATABASE_URL`` with ``BENCH_UNITS`` units (default 100,000) and
-   ``BENCH_REQUESTS`` requests (default 1,000,000) over two years — repairs and complaints (with their
-   reviews), return visits, two timers each — made once by ``generate_series``; for the month before the
-   latest request: the board page's queries and p50, and the service figures the board shows (every
-   ``service`` source, measured as the board measures them) against the hand-written SQL of the same
-   figures (one pass per table, checked equal), medians and ratio.
+1. demo scale: the demo (``BENCH_DEMO_SCALE``, default 1): the board page of 翠湖花园 for the last full
+   month of the demo's requests, as its project manager: queries and median milliseconds;
+2. a bench project with ``BENCH_UNITS`` units (default 100,000) and ``BENCH_REQUESTS`` requests (default
+   1,000,000) over two years — repairs and complaints (with their reviews), return visits, two timers
+   each — made by ``generate_series``; for the month before the latest request: the board page's queries
+   and p50, and the service figures the board shows (every ``service`` source, measured as the board
+   measures them) against the hand-written SQL of the same figures (one pass over each set of rows they
+   count, checked equal), medians and ratio.
 
 ``--smoke`` runs every step once on the tiny demo and a few requests (bench/_kit.py).
 """
@@ -20,7 +23,7 @@ Run with ``make bench`` (not part of CI). PostgreSQL only. In one run it prints:
 from __future__ import annotations
 
 import os
-import subprocess
+import statistics
 import sys
 import time
 from datetime import datetime
@@ -38,31 +41,25 @@ UNITS = int(os.environ.get("BENCH_UNITS", "100000"))
 DEMO_SCALE = float(os.environ.get("BENCH_DEMO_SCALE", "1"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "15"))
 CODE = "BENCHIND"
-# Set on the child process that measures the demo in its own database (step 1).
-DEMO_PART = "BENCH_INDICATORS_DEMO"
 BOARD = "/quality/indicators/"
 
-# The service figures of the board, one pass per table: requests (repairs completed and received,
-# valid complaints), households, return visits, timers by kind.
-RAW_REQUESTS = """
-SELECT count(*) FILTER (WHERE r.type = 'repair' AND r.completed_at >= %(s)s AND r.completed_at < %(e)s),
-       count(*) FILTER (WHERE r.type = 'repair' AND r.completed_at >= %(s)s AND r.completed_at < %(e)s
-                        AND NOT r.breached),
-       count(*) FILTER (WHERE r.type = 'repair' AND r.completed_at >= %(s)s AND r.completed_at < %(e)s
-                        AND r.visited_at IS NOT NULL),
-       count(*) FILTER (WHERE r.type = 'repair' AND r.received_at >= %(s)s AND r.received_at < %(e)s),
-       count(*) FILTER (WHERE r.type = 'repair' AND r.received_at >= %(s)s AND r.received_at < %(e)s
-                        AND r.is_rework),
-       count(*) FILTER (WHERE r.type = 'complaint' AND r.received_at >= %(s)s AND r.received_at < %(e)s
-                        AND c.valid),
-       count(*) FILTER (WHERE r.type = 'complaint' AND r.received_at >= %(s)s AND r.received_at < %(e)s
-                        AND c.valid AND (c.resolved_at IS NOT NULL OR r.state IN ('completed', 'closed'))),
-       count(*) FILTER (WHERE r.type = 'complaint' AND r.received_at >= %(s)s AND r.received_at < %(e)s
-                        AND c.valid AND r.visited_at IS NOT NULL)
-FROM service_servicerequest r LEFT JOIN service_complaintreview c ON c.request_id = r.id
-WHERE r.project_id = %(p)s
-  AND ((r.type = 'repair' AND r.completed_at >= %(s)s AND r.completed_at < %(e)s)
-       OR (r.type IN ('repair', 'complaint') AND r.received_at >= %(s)s AND r.received_at < %(e)s))
+# The service figures of the board, one pass over each set of rows they count: the repairs completed, the
+# repairs received, the valid complaints, the households, the return visits, the timers by kind.
+RAW_COMPLETED = """
+SELECT count(*) FILTER (WHERE NOT breached), count(*) FILTER (WHERE visited_at IS NOT NULL), count(*)
+FROM service_servicerequest
+WHERE project_id = %(p)s AND type = 'repair' AND completed_at >= %(s)s AND completed_at < %(e)s
+"""
+RAW_RECEIVED = """
+SELECT count(*) FILTER (WHERE is_rework), count(*) FROM service_servicerequest
+WHERE project_id = %(p)s AND type = 'repair' AND received_at >= %(s)s AND received_at < %(e)s
+"""
+RAW_COMPLAINTS = """
+SELECT count(*) FILTER (WHERE c.resolved_at IS NOT NULL OR r.state IN ('completed', 'closed')),
+       count(*) FILTER (WHERE r.visited_at IS NOT NULL), count(*)
+FROM service_servicerequest r JOIN service_complaintreview c ON c.request_id = r.id
+WHERE r.project_id = %(p)s AND r.type = 'complaint' AND r.received_at >= %(s)s AND r.received_at < %(e)s
+  AND c.valid
 """
 RAW_HOUSEHOLDS = "SELECT count(*) FROM estate_unit WHERE project_id = %(p)s"
 RAW_VISITS = """
@@ -201,16 +198,6 @@ def fill(connection, project_id: int, clerk_id: int, units: int, n: int) -> None
                WHERE r.project_id = %(p)s""",
             params,
         )
-        analyze(cur)
-
-
-def analyze(cur) -> None:
-    """Fresh planner statistics of the tables the board reads, as autovacuum would give after bulk loads."""
-    if cur.db.vendor == "postgresql":
-        cur.execute(
-            "ANALYZE estate_unit, service_servicerequest, service_complaintreview, service_returnvisit, "
-            "service_timer"
-        )
 
 
 def board_month(project):
@@ -229,12 +216,30 @@ def board_month(project):
     return selectors.shift(Period.month(day.year, day.month), -1)
 
 
-def page_timing(mode: _kit.Mode, user, project, period, repeat: int) -> tuple[int, float]:
-    """(queries of one board page after a warm-up, median milliseconds of ``repeat`` pages)."""
+def side_by_side(mode: _kit.Mode, ours, theirs, repeat: int) -> tuple[float, float]:
+    """Median milliseconds of ``ours`` and ``theirs`` run in turn ``repeat`` times after a warm-up each (a
+    shared machine slows both alike); each run once, no warm-up, when smoking."""
+    if mode.smoke:
+        ours(), theirs()
+        return 1.0, 1.0
+    ours(), theirs()
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeat):
+        for fn, runs in zip((ours, theirs), times, strict=True):
+            start = time.perf_counter()
+            fn()
+            runs.append(time.perf_counter() - start)
+    return statistics.median(times[0]) * 1000, statistics.median(times[1]) * 1000
+
+
+def board_page(mode: _kit.Mode, user, project, repeat: int) -> tuple[str, int, float]:
+    """(month, queries of one board page after a warm-up, median milliseconds of ``repeat`` pages) of the
+    project's last full month of requests."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    period = board_month(project)
     client = Client()
     client.force_login(user)
     query = {"project": project.pk, "month": period.label}
@@ -246,20 +251,12 @@ def page_timing(mode: _kit.Mode, user, project, period, repeat: int) -> tuple[in
     page()
     with CaptureQueriesContext(connection) as queries:
         page()
-    return len(queries), mode.timed(page, repeat)
+    return period.label, len(queries), mode.timed(page, repeat)
 
 
-def demo_board(mode: _kit.Mode, repeat: int) -> None:
-    """Step 1: the board of the demo's residential project, as its project manager."""
-    from django.contrib.auth import get_user_model
-    from django.db import connection
-
+def load_demo_once(mode: _kit.Mode) -> None:
     from jiayuan.demo import load_demo
-    from jiayuan.demo.context import RESIDENTIAL_CODE
     from jiayuan.demo.generator import demo_exists
-    from jiayuan.estate.models import Unit
-    from jiayuan.org.models import Project
-    from jiayuan.service.models import ServiceRequest
 
     if not demo_exists():
         scale = 0.01 if mode.smoke else DEMO_SCALE
@@ -267,36 +264,56 @@ def demo_board(mode: _kit.Mode, repeat: int) -> None:
         start = time.perf_counter()
         load_demo(scale=scale)
         mode.result("demo load", f"  loaded in {time.perf_counter() - start:.1f} s")
-    with connection.cursor() as cur:
-        cur.execute("ANALYZE")  # fresh planner statistics after a bulk load, as autovacuum would give
-    project = Project.objects.get(code=RESIDENTIAL_CODE)
-    manager = get_user_model().objects.get(username="manager")
-    period = board_month(project)
-    queries, ms = page_timing(mode, manager, project, period, repeat)
-    units = Unit.objects.filter(project=project).count()
-    requests = ServiceRequest.objects.filter(project=project).count()
-    mode.result(
-        "demo board page",
-        f"demo scale ({units:,} units, {requests:,} requests), board {period.label}: "
-        f"{queries} queries, median {ms:7.2f} ms",
+
+
+def fill_once(mode: _kit.Mode, code: str, requests: int, units: int):
+    """The bench project and its project manager, filled on the first run."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection, transaction
+
+    from jiayuan.core.roles import Role
+    from jiayuan.estate.models import Building, Unit
+    from jiayuan.org.models import Company, Department, Membership, Project
+    from jiayuan.service.models import ServiceRequest
+
+    company, _ = Company.objects.get_or_create(code="benchind", defaults={"name": "基准公司"})
+    project, _ = Project.objects.get_or_create(code=code, defaults={"company": company, "name": "基准小区"})
+    manager, _ = get_user_model().objects.get_or_create(username=f"bench-ind-{code.lower()}")
+    Department.objects.get_or_create(project=project, kind="customer_service", defaults={"name": "客服部"})
+    Membership.objects.get_or_create(
+        user=manager, project=project, role=Role.PROJECT_MANAGER, defaults={"company": company}
     )
-
-
-def demo_in_its_database() -> None:
-    """Step 1 of a full run: this bench in a child process on the demo's database."""
-    env = {**os.environ, "BENCH_DATABASE_URL": f"{_kit.URL}_demo", DEMO_PART: "1"}
-    subprocess.run([sys.executable, str(Path(__file__).resolve())], env=env, check=True)  # noqa: S603
+    have = ServiceRequest.objects.filter(project=project).count()
+    if have >= requests:
+        return project, manager
+    if have:
+        sys.exit(f"project {code} has {have:,} requests; drop the bench database (…_indicators) to refill")
+    mode.say(f"creating {units:,} units and {requests:,} requests …")
+    start = time.perf_counter()
+    if mode.skip("filling the project", "generate_series and interval arithmetic"):
+        building = Building.objects.create(project=project, code="1", sort_order=1, name="1号楼", floors=30)
+        Unit.objects.create(
+            project=project,
+            building=building,
+            room="0001",
+            address=Unit.make_address("1", 1, "0001"),
+            building_area="88.5",
+        )
+    else:
+        with transaction.atomic():  # all or nothing: a failed fill leaves nothing to drop
+            fill(connection, project.pk, manager.pk, units, requests)
+    mode.result("fill", f"  {time.perf_counter() - start:.1f} s")
+    return project, manager
 
 
 def service_figures(project_id: int, period) -> dict[str, tuple]:
     """The service figures as the board gets them: (numerator, denominator) per code."""
     from jiayuan.core import indicators
 
+    chosen = [src for src in indicators.sources() if src.module == "service"]
     return {
-        src.code: (m.numerator.value, m.denominator.value)
-        for src in indicators.sources()
-        if src.module == "service"
-        for m in [src.measure(project_id, period)]
+        code: (m.numerator.value, m.denominator.value)
+        for code, m in indicators.measure_all(project_id, period, chosen).items()
     }
 
 
@@ -308,8 +325,12 @@ def raw_figures(connection, project_id: int, start: datetime, end: datetime) -> 
 
     params = {"p": project_id, "s": start, "e": end}
     with connection.cursor() as cur:
-        cur.execute(RAW_REQUESTS, params)
-        done, done_ok, done_visited, received, rework, valid, handled, valid_visited = cur.fetchone()
+        cur.execute(RAW_COMPLETED, params)
+        done_ok, done_visited, done = cur.fetchone()
+        cur.execute(RAW_RECEIVED, params)
+        rework, received = cur.fetchone()
+        cur.execute(RAW_COMPLAINTS, params)
+        handled, valid_visited, valid = cur.fetchone()
         cur.execute(RAW_HOUSEHOLDS, params)
         (households,) = cur.fetchone()
         cur.execute(RAW_VISITS, params)
@@ -332,81 +353,61 @@ def raw_figures(connection, project_id: int, start: datetime, end: datetime) -> 
 
 def run(mode: _kit.Mode) -> None:
     from django.contrib.auth import get_user_model
-    from django.db import connection, transaction
+    from django.db import connection
 
-    from jiayuan.core.roles import Role
     from jiayuan.core.worktime import SHANGHAI
-    from jiayuan.estate.models import Building, Unit
-    from jiayuan.org.models import Company, Department, Membership, Project
+    from jiayuan.demo.context import RESIDENTIAL_CODE
+    from jiayuan.estate.models import Unit
+    from jiayuan.org.models import Project
     from jiayuan.service.models import ServiceRequest
     from jiayuan.standards.catalogue import load_catalogue
     from jiayuan.standards.models import Standard, StandardVersion
 
     repeat = mode.size(REPEAT, 1)
-    if os.environ.get(DEMO_PART):
-        demo_board(mode, repeat)
-        return
-    if mode.smoke:
-        demo_board(mode, repeat)  # the test database: the demo has none of the bench's codes
-    else:
-        demo_in_its_database()
-
-    requests, units = mode.size(REQUESTS, 300), mode.size(UNITS, 50)
-    code = f"BIS{time.time_ns() % 10**8:x}" if mode.smoke else CODE  # a smoke run fills a project of its own
+    load_demo_once(mode)
     if not Standard.objects.exists():
         load_catalogue(Standard, StandardVersion)
-    company, _ = Company.objects.get_or_create(code="benchind", defaults={"name": "基准公司"})
-    project, _ = Project.objects.get_or_create(code=code, defaults={"company": company, "name": "基准小区"})
-    manager, _ = get_user_model().objects.get_or_create(username=f"bench-ind-{code.lower()}")
-    Department.objects.get_or_create(project=project, kind="customer_service", defaults={"name": "客服部"})
-    Membership.objects.get_or_create(
-        user=manager, project=project, role=Role.PROJECT_MANAGER, defaults={"company": company}
-    )
-    have = ServiceRequest.objects.filter(project=project).count()
-    if have < requests:
-        if have:
-            sys.exit(f"project {code} has {have:,} requests; drop the jiayuan_bench database to refill")
-        mode.say(f"creating {units:,} units and {requests:,} requests …")
-        start = time.perf_counter()
-        if mode.skip("filling the project", "generate_series and interval arithmetic"):
-            building = Building.objects.create(
-                project=project, code="1", sort_order=1, name="1号楼", floors=30
-            )
-            Unit.objects.create(
-                project=project,
-                building=building,
-                room="0001",
-                address=Unit.make_address("1", 1, "0001"),
-                building_area="88.5",
-            )
-        else:
-            with transaction.atomic():  # all or nothing: a failed fill leaves nothing to drop
-                fill(connection, project.pk, manager.pk, units, requests)
-        mode.result("fill", f"  {time.perf_counter() - start:.1f} s")
-
+    code = f"BIS{time.time_ns() % 10**8:x}" if mode.smoke else CODE  # a smoke run fills a project of its own
+    project, manager = fill_once(mode, code, mode.size(REQUESTS, 300), mode.size(UNITS, 50))
     with connection.cursor() as cur:
-        analyze(cur)
-    period = board_month(project)
-    total = ServiceRequest.objects.filter(project=project).count()
-    queries, page_ms = page_timing(mode, manager, project, period, repeat)
+        # What autovacuum would have done after the bulk loads: planner statistics, and the visibility map
+        # that lets a count read only the index (VACUUM cannot run in the smoke test's transaction).
+        cur.execute("ANALYZE" if mode.smoke else "VACUUM ANALYZE")
+
+    def sizes(p) -> str:
+        units = Unit.objects.filter(project=p).count()
+        return f"{units:,} units, {ServiceRequest.objects.filter(project=p).count():,} requests"
+
+    demo = Project.objects.get(code=RESIDENTIAL_CODE)
+    month, queries, ms = board_page(mode, get_user_model().objects.get(username="manager"), demo, repeat)
+    mode.result(
+        "demo board page",
+        f"demo scale ({sizes(demo)}), board {month}: {queries} queries, median {ms:7.2f} ms",
+    )
+    month, queries, ms = board_page(mode, manager, project, repeat)
     mode.result(
         "board page",
-        f"{total:,} requests ({Unit.objects.filter(project=project).count():,} units), board {period.label}: "
-        f"{queries} queries, p50 {page_ms:7.2f} ms (goal < 200 ms)",
+        f"bench project ({sizes(project)}), board {month}: {queries} queries, p50 {ms:7.2f} ms (goal < 200 ms)",
     )
 
+    period = board_month(project)
     start, end = (datetime.combine(day, clock.min, tzinfo=SHANGHAI) for day in (period.start, period.end))
     ours = service_figures(project.pk, period)
     raw = raw_figures(connection, project.pk, start, end)
     assert ours == raw, {code: (ours.get(code), raw.get(code)) for code in ours.keys() | raw.keys()}
-    ours_ms = mode.timed(lambda: service_figures(project.pk, period), repeat)
-    raw_ms = mode.timed(lambda: raw_figures(connection, project.pk, start, end), repeat)
+    ours_ms, raw_ms = side_by_side(
+        mode,
+        lambda: service_figures(project.pk, period),
+        lambda: raw_figures(connection, project.pk, start, end),
+        repeat,
+    )
     mode.result(
         "service figures",
-        f"service figures ({len(ours)} of the board): ours {ours_ms:7.2f} ms   raw SQL {raw_ms:7.2f} ms   "
+        f"service figures ({len(ours)} of the board), {month}: ours {ours_ms:7.2f} ms   raw SQL {raw_ms:7.2f} ms   "
         f"ratio {ours_ms / raw_ms:5.2f}× (goal ≤ 1.5×)",
     )
 
 
 if __name__ == "__main__":
+    _kit.URL = f"{_kit.URL}_indicators"  # a database of its own (above)
     sys.exit(_kit.main(run, __doc__))
