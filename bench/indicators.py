@@ -76,8 +76,9 @@ GROUP BY kind
 def fill(connection, project_id: int, clerk_id: int, units: int, n: int) -> None:
     """``units`` units in buildings of 1,000; ``n`` requests over two years up to now on them: 60 % repairs
     (some breached, some rework), 10 % complaints with a review (valid, invalid or not judged yet; some
-    resolved), the rest consultations, suggestions and praise; most closed (completed within four days), a
-    quarter of those visited back (a visit with satisfaction 1–5, a tenth unreachable); two timers each."""
+    resolved), the rest consultations, suggestions and praise; the latest 2,000 open, a seventh of the others
+    cancelled, the rest closed (completed within four days), a quarter of those visited back (a visit with
+    satisfaction 1–5, a tenth unreachable); two timers each."""
     from jiayuan.estate.models import Building, Unit
     from jiayuan.service.models import ComplaintReview, ReturnVisit, ServiceRequest, Timer
 
@@ -134,7 +135,7 @@ def fill(connection, project_id: int, clerk_id: int, units: int, n: int) -> None
                 "channel": "'phone'",
                 "urgency": "'normal'",
                 "state": f"CASE WHEN g > %(n)s - 2000 THEN 'dispatched' WHEN {closed} THEN 'closed' "
-                "ELSE 'accepted' END",
+                "ELSE 'cancelled' END",
                 "unit_id": "u.id",
                 "contact_phone": "'13800138000'",
                 "content": "'厨房水管漏水'",
