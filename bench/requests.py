@@ -419,6 +419,19 @@ def in_process(mode: _kit.Mode, project, clerk, run_id: str, unit_id: int, intak
     )
 
 
+def _run_loop(coro):
+    """asyncio.run, in a thread of its own when the caller already runs an event loop (the smoke test's
+    worker may, after a browser test)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def serve(mode: _kit.Mode, server: Server, project, clerk, run_id: str) -> None:
     """Step 3: creates and the trivial endpoint through the production server, at the same concurrency."""
     from django.db import connection
@@ -480,10 +493,10 @@ def serve(mode: _kit.Mode, server: Server, project, clerk, run_id: str) -> None:
     seconds, limit = (30.0, connections) if mode.smoke else (SECONDS, 10**9)
     server.ready()
     warm = mode.size(2 * connections, 1)  # every worker has loaded the app and opened its connection
-    asyncio.run(_load(server.port, lambda i: trivial, 200, connections, seconds, warm))
-    asyncio.run(_load(server.port, lambda i: create(10**6 + i), 201, connections, seconds, warm))
-    fast = asyncio.run(_load(server.port, lambda i: trivial, 200, connections, seconds, limit))
-    slow = asyncio.run(_load(server.port, create, 201, connections, seconds, limit))
+    _run_loop(_load(server.port, lambda i: trivial, 200, connections, seconds, warm))
+    _run_loop(_load(server.port, lambda i: create(10**6 + i), 201, connections, seconds, warm))
+    fast = _run_loop(_load(server.port, lambda i: trivial, 200, connections, seconds, limit))
+    slow = _run_loop(_load(server.port, create, 201, connections, seconds, limit))
     mode.say(
         f"server: {server.name}, {connections} concurrent connections, {os.cpu_count()} cores (shared: read the ratios)"
     )

@@ -20,6 +20,9 @@ from jiayuan.demo import DEFAULT_SEED, load_demo
 
 # Columns that may lie after the demo's build instant: deadlines, appointments, validity and plans.
 MAY_LIE_AHEAD = {
+    # The first open month and the closed months' balances are month starts, the current month's included.
+    "billing.LedgerClose": {"open_from"},
+    "billing.PeriodBalance": {"month"},
     "core.CalendarDay": {"date"},
     "standards.StandardVersion": {"valid_from", "valid_to"},
     "org.Certificate": {"expires_on"},
